@@ -1,0 +1,2 @@
+/** Datasets in internal item ids: readers, the synthetic generator and item feature tables. */
+package dev.missrec.model.data;

@@ -1,0 +1,2 @@
+/** Full-ranking evaluation shared by every model and baseline. */
+package dev.missrec.model.eval;
