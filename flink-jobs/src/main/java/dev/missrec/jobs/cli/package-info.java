@@ -1,0 +1,2 @@
+/** The {@code missrec} command-line interface. */
+package dev.missrec.jobs.cli;

@@ -1,0 +1,2 @@
+/** The real Kafka broker every integration test shares. */
+package dev.missrec.it.kafka;
