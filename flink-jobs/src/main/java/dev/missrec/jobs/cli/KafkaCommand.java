@@ -3,7 +3,14 @@ package dev.missrec.jobs.cli;
 import dev.missrec.jobs.kafka.LocalKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +50,21 @@ final class KafkaCommand {
         int port;
 
         @Option(
+                names = "--topics",
+                split = ",",
+                defaultValue = "clicks,items,recommendations,dead-letters,model-updates",
+                description =
+                        "Topics to create if missing; 'items' and 'model-updates' are compacted"
+                                + " (default: ${DEFAULT-VALUE}; '' for none).")
+        List<String> topics;
+
+        @Option(
+                names = "--partitions",
+                defaultValue = "2",
+                description = "Partitions of the created topics (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(
                 names = "--heap-mb",
                 defaultValue = "512",
                 description = "Broker JVM heap in MiB (default: ${DEFAULT-VALUE}).")
@@ -52,12 +74,41 @@ final class KafkaCommand {
         public Integer call() throws Exception {
             LocalKafkaBroker broker = broker();
             String bootstrap = broker.start(port, heapMb, Duration.ofSeconds(90));
+            List<String> created = createTopics(bootstrap, topics, partitions);
             System.out.println("Kafka broker running at " + bootstrap);
+            if (!created.isEmpty()) {
+                System.out.println("  created topics " + String.join(", ", created));
+            }
             System.out.println(
                     "  pid  " + broker.runningProcess().map(ProcessHandle::pid).orElse(-1L));
             System.out.println("  home " + broker.home());
             System.out.println("  log  " + broker.logFile());
             return 0;
+        }
+    }
+
+    /** Creates the missing ones of {@link Start#topics}; returns those it created. */
+    private static List<String> createTopics(String bootstrap, List<String> names, int partitions)
+            throws Exception {
+        List<String> wanted = names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : wanted) {
+                if (!existing.contains(name)) {
+                    NewTopic topic = new NewTopic(name, partitions, (short) 1);
+                    if (name.equals("items") || name.equals("model-updates")) {
+                        // latest state per key: a restarted job re-reads the whole catalog
+                        topic.configs(Map.of("cleanup.policy", "compact"));
+                    }
+                    missing.add(topic);
+                }
+            }
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            return missing.stream().map(NewTopic::name).toList();
         }
     }
 

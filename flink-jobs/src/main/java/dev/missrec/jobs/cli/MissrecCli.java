@@ -1,5 +1,11 @@
 package dev.missrec.jobs.cli;
 
+import dev.missrec.model.cli.CompareCommand;
+import dev.missrec.model.cli.EvalCommand;
+import dev.missrec.model.cli.GenerateCommand;
+import dev.missrec.model.cli.ModelCli;
+import dev.missrec.model.cli.RegistryCommand;
+import dev.missrec.model.cli.TrainCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,7 +24,19 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = MissrecCli.Version.class,
         description = "Real-time multi-modal sequential recommendation (MISSRec) on Apache Flink.",
-        subcommands = {KafkaCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            KafkaCommand.class,
+            RunCommand.class,
+            AnnounceCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            CompareCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            GenerateCommand.class,
+            RegistryCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class MissrecCli {
 
     /** Runs the CLI and exits with its exit code. */
@@ -33,13 +51,8 @@ public final class MissrecCli {
 
     /** The configured command line, with product-wide error handling. */
     public static CommandLine newCommandLine() {
-        CommandLine cli = new CommandLine(new MissrecCli());
-        cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    commandLine.getErr().println("error: " + e.getMessage());
-                    return 1;
-                });
-        return cli;
+        // one line "<command> failed: <reason>" and exit code 1 on failure, 2 on bad arguments
+        return ModelCli.installFailureHandler(new CommandLine(new MissrecCli()));
     }
 
     /** Versions of the product and of the stack it was built against. */

@@ -15,6 +15,14 @@ public interface TrainedScorer extends SequenceScorer, AutoCloseable {
     /** 1-based epoch whose weights were kept (best validation NDCG@10); 0 when not trained. */
     int bestEpoch();
 
+    /**
+     * The settings this scorer ended up with where it chose them itself (e.g. a baseline's
+     * smoothing picked on the validation split), for reports; empty when there is nothing to say.
+     */
+    default String chosenSettings() {
+        return "";
+    }
+
     @Override
     default void close() {}
 }

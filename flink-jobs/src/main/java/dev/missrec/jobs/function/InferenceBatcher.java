@@ -1,0 +1,381 @@
+package dev.missrec.jobs.function;
+
+import dev.missrec.jobs.event.Click;
+import dev.missrec.jobs.event.ControlEvent;
+import dev.missrec.jobs.event.ModelRef;
+import dev.missrec.jobs.event.Recommended;
+import dev.missrec.jobs.event.Rejection;
+import dev.missrec.jobs.event.SequenceUpdate;
+import dev.missrec.model.serve.BatchRecommender;
+import dev.missrec.model.serve.Recommendations;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Batches recommendation requests (input 1) across users within one subtask and answers each batch
+ * with a single model call, flushing when the batch is full or its oldest request has waited the
+ * deadline. Input 2 is the broadcast control stream: item status changes and model updates.
+ *
+ * <p>Exactly-once without buffering state: the batch is flushed before each checkpoint barrier
+ * ({@link #prepareSnapshotPreBarrier}) and before a watermark is forwarded. The model is used only
+ * by the task thread (timers run there too).
+ *
+ * <p>Hot swap: a model update is loaded and verified on a background thread while the current model
+ * keeps serving; the task thread switches between two batches, then closes the old model — no batch
+ * is ever in flight on a closed model. A model that fails to load or verify is logged and counted,
+ * and the current one stays. The latest requested version and every item status are kept in
+ * operator state, so a restore serves the same version and the same blocked items.
+ */
+public class InferenceBatcher extends AbstractStreamOperator<Recommended>
+        implements TwoInputStreamOperator<SequenceUpdate, ControlEvent, Recommended>,
+                BoundedMultiInput {
+
+    /** Clicks on items the model does not know, to the dead-letter topic. */
+    public static final OutputTag<Rejection> REJECTED = new OutputTag<>("inference-rejected") {};
+
+    private static final MapStateDescriptor<String, Boolean> ITEM_STATUS =
+            new MapStateDescriptor<>("item-recommendable", Types.STRING, Types.BOOLEAN);
+    private static final ListStateDescriptor<ModelRef> MODEL_STATE =
+            new ListStateDescriptor<>("requested-model", TypeInformation.of(ModelRef.class));
+
+    private final RecommenderFactory factory;
+    private final int batchSize;
+    private final long maxDelayMillis;
+    private final int k;
+
+    private transient BatchRecommender recommender;
+    private transient ModelRef activeModel;
+    private transient ModelRef requestedModel;
+    private transient Future<BatchRecommender> pendingSwap;
+
+    /** Loads overtaken by a newer update; their models are closed once they finish loading. */
+    private transient List<Future<BatchRecommender>> superseded;
+
+    private transient ExecutorService loader;
+    private transient BroadcastState<String, Boolean> itemStatus;
+    private transient ListState<ModelRef> modelState;
+    private transient List<SequenceUpdate> pending;
+    private transient boolean timerPending;
+
+    private transient Counter recommendationsOut;
+    private transient Counter unknownItems;
+    private transient Counter modelSwaps;
+    private transient Counter modelUpdatesRejected;
+    private transient Counter itemUpdatesNotInModel;
+    private transient Counter unknownTriggerItems;
+    private transient Histogram batchSizes;
+    private transient Histogram inferenceMicros;
+    private transient Histogram endToEndMillis;
+
+    /**
+     * @param batchSize flush when this many requests are pending
+     * @param maxDelayMillis flush when the oldest pending request has waited this long
+     * @param k items per recommendation
+     */
+    public InferenceBatcher(RecommenderFactory factory, int batchSize, long maxDelayMillis, int k) {
+        if (batchSize < 1 || maxDelayMillis < 0 || k < 1) {
+            throw new IllegalArgumentException(
+                    "batchSize and k must be positive and maxDelayMillis not negative");
+        }
+        this.factory = factory;
+        this.batchSize = batchSize;
+        this.maxDelayMillis = maxDelayMillis;
+        this.k = k;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        itemStatus = context.getOperatorStateStore().getBroadcastState(ITEM_STATUS);
+        // union: every subtask sees every subtask's entry after a rescale; they are all equal
+        modelState = context.getOperatorStateStore().getUnionListState(MODEL_STATE);
+        for (ModelRef ref : modelState.get()) {
+            requestedModel = ref;
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        pending = new ArrayList<>(batchSize);
+        superseded = new ArrayList<>();
+        loader =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "model-loader-" + getOperatorID());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        var metrics = getMetricGroup();
+        recommendationsOut = metrics.counter("recommendationsOut");
+        unknownItems = metrics.counter("unknownHistoryItems");
+        modelSwaps = metrics.counter("modelSwaps");
+        modelUpdatesRejected = metrics.counter("modelUpdatesRejected");
+        itemUpdatesNotInModel = metrics.counter("itemUpdatesNotInModel");
+        unknownTriggerItems = metrics.counter("unknownTriggerItems");
+        batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        inferenceMicros =
+                metrics.histogram(
+                        "inferenceLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+        endToEndMillis =
+                metrics.histogram(
+                        "endToEndLatencyMillis", new DescriptiveStatisticsHistogram(1000));
+        metrics.gauge(
+                "activeModelVersion", () -> recommender == null ? "" : recommender.modelVersion());
+
+        if (requestedModel != null) {
+            try {
+                recommender = factory.create(requestedModel);
+                activeModel = requestedModel;
+                LOG.info("Restored model {}", requestedModel);
+            } catch (Exception e) {
+                LOG.error(
+                        "Cannot restore model {}; starting with the default model",
+                        requestedModel,
+                        e);
+                requestedModel = null;
+            }
+        }
+        if (recommender == null) {
+            recommender = factory.create();
+        }
+        applyItemStatus(recommender);
+    }
+
+    @Override
+    public void processElement1(StreamRecord<SequenceUpdate> element) throws Exception {
+        Click trigger = element.getValue().trigger;
+        if (!recommender.knows(trigger.itemId)) {
+            // neither in the model nor announced on the items topic: the click is unusable
+            unknownTriggerItems.inc();
+            output.collect(
+                    REJECTED, new StreamRecord<>(unknownItem(trigger), element.getTimestamp()));
+            return;
+        }
+        pending.add(element.getValue());
+        if (pending.size() >= batchSize) {
+            flush();
+        } else if (!timerPending) {
+            timerPending = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService().registerTimer(now + maxDelayMillis, time -> onDeadline());
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<ControlEvent> element) throws Exception {
+        ControlEvent event = element.getValue();
+        if (event.kind == ControlEvent.Kind.ITEM_UPDATE) {
+            itemStatus.put(event.itemId, event.recommendable);
+            if (!recommender.setRecommendable(event.itemId, event.recommendable)) {
+                itemUpdatesNotInModel.inc();
+            }
+        } else if (event.kind == ControlEvent.Kind.MODEL_UPDATE) {
+            requestModel(event.model);
+        }
+    }
+
+    private void requestModel(ModelRef ref) {
+        if (ref.equals(requestedModel) || ref.equals(activeModel)) {
+            return; // the same announcement again (e.g. replayed after a restore)
+        }
+        if (pendingSwap != null) {
+            superseded.add(pendingSwap); // a newer version supersedes the one still loading
+        }
+        requestedModel = ref;
+        pendingSwap = loader.submit(() -> factory.create(ref));
+    }
+
+    /** Switches to a loaded model between batches; keeps the current one if loading failed. */
+    private void maybeSwap() {
+        closeFinished(superseded, false);
+        if (pendingSwap == null || !pendingSwap.isDone()) {
+            return;
+        }
+        Future<BatchRecommender> done = pendingSwap;
+        pendingSwap = null;
+        BatchRecommender next;
+        try {
+            next = done.get();
+        } catch (ExecutionException e) {
+            modelUpdatesRejected.inc();
+            LOG.error(
+                    "Rejected model update {}: {}; still serving {}",
+                    requestedModel,
+                    e.getCause().getMessage(),
+                    recommender.modelVersion(),
+                    e.getCause());
+            requestedModel = activeModel;
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        applyItemStatus(next);
+        BatchRecommender old = recommender;
+        recommender = next;
+        activeModel = requestedModel;
+        modelSwaps.inc();
+        LOG.info("Swapped model {} -> {}", old.modelVersion(), next.modelVersion());
+        old.close(); // safe: the task thread is the only user, and no batch is running
+    }
+
+    private void applyItemStatus(BatchRecommender target) {
+        try {
+            for (Map.Entry<String, Boolean> e : itemStatus.entries()) {
+                target.setRecommendable(e.getKey(), e.getValue());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the item status state", e);
+        }
+    }
+
+    private Rejection unknownItem(Click click) {
+        return Rejection.of(
+                click.sourceTopic,
+                click.sourcePartition,
+                click.sourceOffset,
+                click.userId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                click.rawValue,
+                "UNKNOWN_ITEM",
+                null,
+                "item "
+                        + click.itemId
+                        + " is unknown to model "
+                        + recommender.modelVersion()
+                        + " and was never announced on the items topic",
+                getClass().getSimpleName());
+    }
+
+    private void onDeadline() {
+        timerPending = false;
+        flush();
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        flush();
+        output.emitWatermark(mark);
+    }
+
+    /** The control stream carries no event time: its watermarks must not hold back the output. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        modelState.clear();
+        if (requestedModel != null) {
+            modelState.add(requestedModel);
+        }
+    }
+
+    @Override
+    public void endInput(int inputId) {
+        if (inputId == 1) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        maybeSwap();
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<String[]> histories = new ArrayList<>(pending.size());
+        for (SequenceUpdate u : pending) {
+            histories.add(u.itemIds);
+        }
+        long start = System.nanoTime();
+        List<Recommendations> results = recommender.recommend(histories, k);
+        long micros = (System.nanoTime() - start) / 1_000;
+        batchSizes.update(pending.size());
+        inferenceMicros.update(micros);
+        long now = System.currentTimeMillis();
+        String version = recommender.modelVersion();
+        for (int i = 0; i < pending.size(); i++) {
+            SequenceUpdate u = pending.get(i);
+            Recommendations r = results.get(i);
+            Recommended out = new Recommended();
+            out.userId = u.userId;
+            out.itemIds = r.itemIds();
+            out.scores = r.scores();
+            out.modelVersion = version;
+            out.triggerEventId = u.trigger.eventId;
+            out.triggerEventTime = u.trigger.eventTime;
+            out.ingestTime = u.trigger.ingestTime;
+            out.producedTime = now;
+            out.inferenceMicros = micros;
+            out.unknownItems = r.unknownItems();
+            unknownItems.inc(r.unknownItems());
+            endToEndMillis.update(now - u.trigger.ingestTime);
+            output.collect(new StreamRecord<>(out, u.trigger.eventTime));
+        }
+        recommendationsOut.inc(pending.size());
+        pending.clear();
+    }
+
+    /** Closes the models of finished loads (all of them, waiting, when {@code wait}). */
+    private static void closeFinished(List<Future<BatchRecommender>> loads, boolean wait) {
+        for (var it = loads.iterator(); it.hasNext(); ) {
+            Future<BatchRecommender> f = it.next();
+            if (wait || f.isDone()) {
+                it.remove();
+                try {
+                    f.get(60, java.util.concurrent.TimeUnit.SECONDS).close();
+                } catch (Exception ignored) {
+                    // it failed to load (already logged by nobody: it was superseded) or timed out
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (loader != null) {
+                // let running loads finish (interrupting a native load is unsafe), then close them
+                loader.shutdown();
+                if (pendingSwap != null) {
+                    superseded.add(pendingSwap);
+                    pendingSwap = null;
+                }
+                closeFinished(superseded, true);
+            }
+            if (recommender != null) {
+                recommender.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.missrec.jobs.function;
+
+import dev.missrec.jobs.event.ModelRef;
+import dev.missrec.model.data.RecBoleDatasetReader;
+import dev.missrec.model.data.SequenceDataset;
+import dev.missrec.model.eval.ModelCatalog;
+import dev.missrec.model.eval.TrainedScorer;
+import dev.missrec.model.serve.BatchRecommender;
+import dev.missrec.model.serve.ModelRegistry;
+import dev.missrec.model.serve.RegisteredModel;
+import dev.missrec.model.serve.ScorerRecommender;
+import java.nio.file.Path;
+
+/**
+ * Loads model versions from the model registry: the configured (or latest) version at start, and
+ * the version a {@code ModelUpdate} names on a hot swap — only if its location is inside the
+ * registry, every file passes its checksum and its manifest's SHA-256 equals the announced one. The
+ * model scores the item catalog of the dataset it was trained on.
+ */
+public class RegistryRecommenderFactory implements RecommenderFactory {
+    private final String registryRoot;
+    private final String initialVersion;
+    private final String datasetDir;
+    private final boolean excludeSeen;
+
+    /**
+     * @param initialVersion the version to serve at start, or null for the latest
+     * @param datasetDir the MISSRec-format dataset whose items the models score
+     */
+    public RegistryRecommenderFactory(
+            String registryRoot, String initialVersion, String datasetDir, boolean excludeSeen) {
+        this.registryRoot = registryRoot;
+        this.initialVersion = initialVersion;
+        this.datasetDir = datasetDir;
+        this.excludeSeen = excludeSeen;
+    }
+
+    @Override
+    public BatchRecommender create() {
+        ModelRegistry registry = ModelRegistry.open(Path.of(registryRoot));
+        RegisteredModel model =
+                initialVersion != null
+                        ? registry.get(initialVersion)
+                        : registry.latest()
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalStateException(
+                                                        "the model registry "
+                                                                + registryRoot
+                                                                + " is empty"));
+        return load(model);
+    }
+
+    @Override
+    public BatchRecommender create(ModelRef ref) {
+        ModelRegistry registry = ModelRegistry.open(Path.of(registryRoot));
+        Path dir = registry.resolve(ref.registryLocation);
+        RegisteredModel model = registry.get(dir.getFileName().toString());
+        if (ref.manifestSha256 != null && !ref.manifestSha256.equals(model.manifestSha256())) {
+            throw new IllegalStateException(
+                    "model "
+                            + ref.version
+                            + " at "
+                            + ref.registryLocation
+                            + ": manifest SHA-256 is "
+                            + model.manifestSha256()
+                            + ", the update announced "
+                            + ref.manifestSha256);
+        }
+        return load(model);
+    }
+
+    private BatchRecommender load(RegisteredModel model) {
+        SequenceDataset data = RecBoleDatasetReader.read(Path.of(datasetDir));
+        TrainedScorer scorer =
+                ModelCatalog.standard()
+                        .artifactsForKind(model.manifest().modelKind())
+                        .load(model.directory(), data);
+        return new ScorerRecommender(scorer, data.itemTokens(), model.version(), excludeSeen);
+    }
+}

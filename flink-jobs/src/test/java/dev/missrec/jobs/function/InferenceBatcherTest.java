@@ -1,0 +1,302 @@
+package dev.missrec.jobs.function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.missrec.jobs.event.Click;
+import dev.missrec.jobs.event.ControlEvent;
+import dev.missrec.jobs.event.ModelRef;
+import dev.missrec.jobs.event.Recommended;
+import dev.missrec.jobs.event.SequenceUpdate;
+import dev.missrec.model.eval.SequenceScorer;
+import dev.missrec.model.serve.BatchRecommender;
+import dev.missrec.model.serve.Recommendations;
+import dev.missrec.model.serve.ScorerRecommender;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The batching, hot-swapping inference operator in Flink's test harness. */
+class InferenceBatcherTest {
+    private static final String[] ITEMS = {"[PAD]", "a", "b", "c", "d"};
+
+    /** Batch sizes the scorers saw, and versions closed, in this test. */
+    static final List<Integer> CALLS = new CopyOnWriteArrayList<>();
+
+    static final List<String> CLOSED = new CopyOnWriteArrayList<>();
+
+    private TwoInputStreamOperatorTestHarness<SequenceUpdate, ControlEvent, Recommended> harness;
+
+    /** Scores the item after the history's last item highest, then the item after that. */
+    static final class NextItemScorer implements SequenceScorer {
+        @Override
+        public String name() {
+            return "next-item";
+        }
+
+        @Override
+        public float[][] score(List<int[]> histories) {
+            CALLS.add(histories.size());
+            float[][] out = new float[histories.size()][ITEMS.length];
+            for (int b = 0; b < histories.size(); b++) {
+                int[] h = histories.get(b);
+                int next = h[h.length - 1] % (ITEMS.length - 1) + 1;
+                out[b][next] = 2f;
+                out[b][next % (ITEMS.length - 1) + 1] = 1f;
+            }
+            return out;
+        }
+    }
+
+    /** Serves version "v1" at start and any announced version except "broken" on update. */
+    static final class Factory implements RecommenderFactory {
+        @Override
+        public BatchRecommender create() {
+            return recommender("v1");
+        }
+
+        @Override
+        public BatchRecommender create(ModelRef model) {
+            if (model.version.equals("broken")) {
+                throw new IllegalStateException("manifest checksum mismatch for broken");
+            }
+            return recommender(model.version);
+        }
+
+        private static BatchRecommender recommender(String version) {
+            ScorerRecommender inner =
+                    new ScorerRecommender(new NextItemScorer(), ITEMS, version, false);
+            return new BatchRecommender() {
+                @Override
+                public String modelVersion() {
+                    return inner.modelVersion();
+                }
+
+                @Override
+                public List<Recommendations> recommend(List<String[]> histories, int k) {
+                    return inner.recommend(histories, k);
+                }
+
+                @Override
+                public boolean knows(String itemId) {
+                    return inner.knows(itemId);
+                }
+
+                @Override
+                public boolean setRecommendable(String itemId, boolean recommendable) {
+                    return inner.setRecommendable(itemId, recommendable);
+                }
+
+                @Override
+                public void close() {
+                    CLOSED.add(version);
+                }
+            };
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        CALLS.clear();
+        CLOSED.clear();
+    }
+
+    private TwoInputStreamOperatorTestHarness<SequenceUpdate, ControlEvent, Recommended> newHarness(
+            int batchSize, long maxDelay) throws Exception {
+        var h =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new InferenceBatcher(new Factory(), batchSize, maxDelay, 2));
+        h.setProcessingTime(0);
+        return h;
+    }
+
+    private void open(int batchSize, long maxDelay) throws Exception {
+        harness = newHarness(batchSize, maxDelay);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private static StreamRecord<SequenceUpdate> update(String user, long time, String... items) {
+        Click trigger =
+                new Click(
+                        "e-" + user + time,
+                        user,
+                        items[items.length - 1],
+                        "CLICK",
+                        time,
+                        5,
+                        "clicks",
+                        0,
+                        time);
+        return new StreamRecord<>(new SequenceUpdate(user, items, trigger), time);
+    }
+
+    private List<Recommended> flushAndTake() throws Exception {
+        harness.prepareSnapshotPreBarrier(0);
+        List<Recommended> out = new ArrayList<>(harness.extractOutputValues());
+        harness.getOutput().clear();
+        return out;
+    }
+
+    @Test
+    void shouldAnswerAFullBatchWithOneModelCall() throws Exception {
+        open(3, 1_000);
+        harness.processElement1(update("u1", 1, "a"));
+        harness.processElement1(update("u2", 2, "b"));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.processElement1(update("u3", 3, "c"));
+
+        List<Recommended> out = harness.extractOutputValues();
+        assertThat(CALLS).containsExactly(3);
+        assertThat(out)
+                .extracting(r -> r.userId + ":" + r.itemIds[0])
+                .containsExactly("u1:b", "u2:c", "u3:d");
+        assertThat(out.get(0).modelVersion).isEqualTo("v1");
+        assertThat(out.get(0).triggerEventId).isEqualTo("e-u11");
+        assertThat(out.get(0).itemIds).hasSize(2);
+    }
+
+    @Test
+    void shouldFlushAPartialBatchAtTheDeadline() throws Exception {
+        open(32, 10);
+        harness.processElement1(update("u1", 1, "a"));
+        harness.setProcessingTime(9);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.setProcessingTime(10);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(CALLS).containsExactly(1);
+    }
+
+    @Test
+    void shouldFlushBeforeACheckpointBarrierSoNothingBufferedIsLost() throws Exception {
+        open(32, 10_000);
+        harness.processElement1(update("u1", 1, "a"));
+        harness.processElement1(update("u2", 2, "b"));
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void shouldEmitBufferedResultsBeforeForwardingAWatermark() throws Exception {
+        open(32, 10_000);
+        harness.processElement1(update("u1", 1, "a"));
+        harness.processWatermark1(new Watermark(100));
+        // the control stream's watermarks are ignored: it carries no event time
+        harness.processWatermark2(new Watermark(50));
+        List<Object> output = new ArrayList<>(harness.getOutput());
+        assertThat(output).hasSize(2);
+        assertThat(output.get(0)).isInstanceOf(StreamRecord.class);
+        assertThat(output.get(1)).isEqualTo(new Watermark(100));
+    }
+
+    @Test
+    void shouldFlushAtTheEndOfTheRequestInput() throws Exception {
+        open(32, 10_000);
+        harness.processElement1(update("u1", 1, "a"));
+        harness.endInput2();
+        assertThat(harness.extractOutputValues()).isEmpty();
+        harness.endInput1();
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
+    void shouldStopRecommendingABlockedItemAndResumeWhenActiveAgain() throws Exception {
+        open(32, 10_000);
+        harness.processElement2(new StreamRecord<>(ControlEvent.itemUpdate("b", false, 1)));
+        harness.processElement1(update("u1", 1, "a"));
+        assertThat(flushAndTake().get(0).itemIds).containsExactly("c", "a");
+        harness.processElement2(new StreamRecord<>(ControlEvent.itemUpdate("b", true, 2)));
+        harness.processElement1(update("u1", 2, "a"));
+        assertThat(flushAndTake().get(0).itemIds).containsExactly("b", "c");
+    }
+
+    @Test
+    void shouldHotSwapToAnAnnouncedModelAndCloseTheOldOne() throws Exception {
+        open(32, 10_000);
+        harness.processElement2(
+                new StreamRecord<>(ControlEvent.modelUpdate(new ModelRef("v2", "v2", "ab"))));
+        String served = awaitServedVersion("v2");
+        assertThat(served).isEqualTo("v2");
+        assertThat(CLOSED).containsExactly("v1");
+    }
+
+    @Test
+    void shouldKeepServingWhenAnAnnouncedModelFailsToLoad() throws Exception {
+        open(32, 10_000);
+        harness.processElement2(
+                new StreamRecord<>(
+                        ControlEvent.modelUpdate(new ModelRef("broken", "broken", "cd"))));
+        Thread.sleep(200); // let the background load fail
+        harness.processElement1(update("u1", 1, "a"));
+        assertThat(flushAndTake().get(0).modelVersion).isEqualTo("v1");
+        assertThat(CLOSED).isEmpty();
+    }
+
+    @Test
+    void shouldRestoreTheAnnouncedModelAndBlockedItemsFromState() throws Exception {
+        open(32, 10_000);
+        harness.processElement2(new StreamRecord<>(ControlEvent.itemUpdate("b", false, 1)));
+        harness.processElement2(
+                new StreamRecord<>(ControlEvent.modelUpdate(new ModelRef("v3", "v3", "ef"))));
+        awaitServedVersion("v3");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = newHarness(32, 10_000);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement1(update("u1", 5, "a"));
+        Recommended restored = flushAndTake().get(0);
+        assertThat(restored.modelVersion).isEqualTo("v3");
+        assertThat(restored.itemIds).containsExactly("c", "a");
+    }
+
+    @Test
+    void shouldDeadLetterAClickOnAnItemTheModelDoesNotKnow() throws Exception {
+        open(32, 10_000);
+        harness.processElement1(update("u1", 1, "a", "zzz"));
+        assertThat(flushAndTake()).isEmpty();
+        assertThat(harness.getSideOutput(InferenceBatcher.REJECTED))
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getValue().errorKind).isEqualTo("UNKNOWN_ITEM");
+                            assertThat(r.getValue().errorMessage).contains("zzz");
+                        });
+    }
+
+    @Test
+    void shouldCloseTheModelWhenTheOperatorCloses() throws Exception {
+        open(4, 10);
+        harness.close();
+        harness = null;
+        assertThat(CLOSED).containsExactly("v1");
+    }
+
+    /** Feeds requests until the background load finished and a batch is served by it. */
+    private String awaitServedVersion(String version) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String served = null;
+        while (System.nanoTime() < deadline) {
+            harness.processElement1(update("probe", 1, "a"));
+            served = flushAndTake().get(0).modelVersion;
+            if (served.equals(version)) {
+                return served;
+            }
+            Thread.sleep(20);
+        }
+        return served;
+    }
+}

@@ -1,0 +1,150 @@
+package dev.missrec.model.cli;
+
+import dev.missrec.model.data.SequenceDataset;
+import dev.missrec.model.eval.ComparisonReport;
+import dev.missrec.model.eval.ModelCatalog;
+import dev.missrec.model.eval.ModelComparison;
+import dev.missrec.model.eval.TrainSettings;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code compare}: trains each requested model on one dataset, evaluates all of them on the same
+ * valid and test splits, prints a table and writes the comparison JSON. Exit code 0 on success, 2
+ * for bad arguments (including a missing dataset directory or an unknown model), 1 for a failure
+ * while reading data, training or writing.
+ */
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train each model on one dataset and compare them on the same splits (full ranking).",
+            "Use either --dataset DIR or --synthetic."
+        })
+public final class CompareCommand implements Callable<Integer> {
+
+    /** Model size presets understood by the trained models; baselines ignore them. */
+    public enum Preset {
+        paper,
+        tiny
+    }
+
+    @Spec private CommandSpec spec;
+
+    @Mixin private DatasetOptions data = new DatasetOptions();
+
+    @Option(
+            names = "--models",
+            paramLabel = "NAME",
+            split = ",",
+            required = true,
+            description = "comma-separated model names, e.g. pop,markov,content")
+    private List<String> models;
+
+    @Option(
+            names = "--preset",
+            defaultValue = "paper",
+            description = "model size preset: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    private Preset preset;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "2020",
+            description = "seed of every random choice (default ${DEFAULT-VALUE}, the reference's)")
+    private long seed;
+
+    @Option(
+            names = "--max-epochs",
+            paramLabel = "N",
+            defaultValue = "300",
+            description = "upper bound on training epochs (default ${DEFAULT-VALUE})")
+    private int maxEpochs;
+
+    @Option(
+            names = "--patience",
+            paramLabel = "P",
+            defaultValue = "10",
+            description =
+                    "stop after P epochs without a better valid NDCG@10 (default ${DEFAULT-VALUE})")
+    private int patience;
+
+    @Option(
+            names = "--json",
+            paramLabel = "FILE",
+            required = true,
+            description = "where to write the comparison JSON")
+    private Path json;
+
+    @Option(names = "--no-progress", description = "no progress bars")
+    private boolean noProgress;
+
+    private final ModelCatalog catalog;
+
+    /** A command over the standard model catalog. */
+    public CompareCommand() {
+        this(ModelCatalog.standard());
+    }
+
+    /** A command over {@code catalog} (tests register their own models). */
+    public CompareCommand(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Runs the command as a program; exits with its exit code. */
+    public static void main(String[] args) {
+        System.exit(ModelCli.run(new CommandLine(new CompareCommand()), args));
+    }
+
+    /** A {@link CommandLine} for {@code command} with the failure handler of {@link ModelCli}. */
+    public static CommandLine commandLine(CompareCommand command) {
+        return ModelCli.installFailureHandler(new CommandLine(command));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        SequenceDataset dataset = data.load(spec.commandLine().getErr());
+        TrainSettings settings =
+                new TrainSettings(preset.name(), seed, maxEpochs, patience, !noProgress);
+        PrintWriter out = spec.commandLine().getOut();
+        ComparisonReport report =
+                new ModelComparison(catalog, System.err).run(dataset, models, settings);
+        report.writeJson(json);
+        out.print(report.toTable());
+        out.println("wrote " + json);
+        out.flush();
+        return CommandLine.ExitCode.OK;
+    }
+
+    private void validate() {
+        CommandLine cli = spec.commandLine();
+        data.validate(cli);
+        for (String m : models) {
+            if (!catalog.contains(m)) {
+                throw new ParameterException(
+                        cli,
+                        "unknown model '"
+                                + m
+                                + "'; known models: "
+                                + String.join(", ", catalog.names()));
+            }
+        }
+        if (maxEpochs < 1 || patience < 1) {
+            throw new ParameterException(cli, "--max-epochs and --patience must be positive");
+        }
+        if (Files.isDirectory(json)) {
+            throw new ParameterException(cli, "--json must be a file, not a directory: " + json);
+        }
+    }
+}

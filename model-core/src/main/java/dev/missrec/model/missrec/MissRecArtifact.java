@@ -1,0 +1,200 @@
+package dev.missrec.model.missrec;
+
+import dev.missrec.model.artifact.ArtifactException;
+import dev.missrec.model.artifact.ArtifactManifest;
+import dev.missrec.model.artifact.ArtifactReader;
+import dev.missrec.model.artifact.ArtifactWriter;
+import dev.missrec.model.artifact.DataDescription;
+import dev.missrec.model.data.ItemFeatureTable;
+import dev.missrec.model.interest.InterestTables;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saves and loads a MISSRec model as a versioned artifact directory (the {@code artifact} package's
+ * manifest with SHA-256 of every file): parameters, config, the raw feature tables, the interest
+ * tables the weights were selected with, and the item-id mapping; everything needed to serve it.
+ */
+public final class MissRecArtifact {
+    /** The artifact kind recorded in the manifest. */
+    public static final String KIND = "missrec";
+
+    static final String PARAMETERS_FILE = "parameters.bin";
+    static final String TEXT_FILE = "text_features.f32";
+    static final String IMAGE_FILE = "image_features.f32";
+    static final String INTEREST_EMBEDDINGS_FILE = "interest_embeddings.f32";
+    static final String TEXT_INTERESTS_FILE = "text_interests.i32";
+    static final String IMAGE_INTERESTS_FILE = "image_interests.i32";
+    static final String ITEMS_FILE = "items.tsv";
+
+    private MissRecArtifact() {}
+
+    /**
+     * The config file's content.
+     *
+     * @param numItems N including PAD
+     * @param textDim text feature size
+     * @param imageDim image feature size
+     * @param interests K, the number of interest clusters
+     * @param model the hyper-parameters
+     */
+    public record ArtifactConfig(
+            int numItems, int textDim, int imageDim, int interests, MissRecConfig model) {}
+
+    /** A loaded model with its item-id mapping; close the model after last use. */
+    public record Loaded(MissRecModel model, String[] itemTokens, ArtifactManifest manifest) {}
+
+    /**
+     * Saves {@code model} at {@code target} (which must not exist).
+     *
+     * @param itemTokens internal id to item token, index 0 = "[PAD]"
+     * @param data what the model was trained on
+     * @param metrics metrics to record, e.g. "valid.ndcg@10"
+     */
+    public static ArtifactManifest save(
+            MissRecModel model,
+            String[] itemTokens,
+            Path target,
+            DataDescription data,
+            Map<String, Double> metrics) {
+        int n = model.numItems();
+        if (itemTokens.length != n) {
+            throw new IllegalArgumentException(
+                    itemTokens.length + " item tokens for a model of " + n + " items");
+        }
+        InterestTables it = model.interests();
+        if (it == null) {
+            throw new IllegalStateException("the model has no interest tables to save");
+        }
+        ItemFeatureTable text = model.textFeatures();
+        ItemFeatureTable image = model.imageFeatures();
+        List<String> items = new ArrayList<>(n + 1);
+        items.add("id\ttoken");
+        for (int i = 0; i < n; i++) {
+            items.add(i + "\t" + itemTokens[i]);
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        try (ArtifactWriter w = ArtifactWriter.create(KIND, parent)) {
+            w.setConfig(new ArtifactConfig(n, text.dim(), image.dim(), it.k(), model.config()))
+                    .setData(data)
+                    .optMetrics(metrics)
+                    .putParameters(PARAMETERS_FILE, model.block())
+                    .putFloats(TEXT_FILE, text.data(), n, text.dim())
+                    .putFloats(IMAGE_FILE, image.data(), n, image.dim())
+                    .putFloats(INTEREST_EMBEDDINGS_FILE, it.embeddings(), it.k() + 1, it.dim())
+                    .putInts(TEXT_INTERESTS_FILE, it.textLookup(), n)
+                    .putInts(IMAGE_INTERESTS_FILE, it.imageLookup(), n)
+                    .putLines(ITEMS_FILE, items);
+            return w.commit(target);
+        }
+    }
+
+    /**
+     * Loads a MISSRec artifact after verifying it (checksums, kind, config, tensor shapes,
+     * parameter shapes, finite values, item table).
+     *
+     * @throws ArtifactException naming the bad file
+     */
+    public static Loaded load(Path dir) {
+        ArtifactReader reader = ArtifactReader.open(dir).requireKind(KIND);
+        ArtifactConfig cfg = reader.config(ArtifactConfig.class);
+        if (cfg == null || cfg.model() == null || cfg.numItems() < 2 || cfg.interests() < 1) {
+            throw new ArtifactException(
+                    ArtifactException.Problem.BAD_MANIFEST,
+                    ArtifactManifest.CONFIG_FILE,
+                    ArtifactManifest.CONFIG_FILE
+                            + " lacks the MISSRec config, a valid numItems or interests");
+        }
+        MissRecConfig config;
+        try {
+            // the record constructor validates values Gson filled in without it
+            config = cfg.model().toBuilder().build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ArtifactException(
+                    ArtifactException.Problem.BAD_MANIFEST,
+                    ArtifactManifest.CONFIG_FILE,
+                    ArtifactManifest.CONFIG_FILE
+                            + " holds an invalid MISSRec config: "
+                            + e.getMessage(),
+                    e);
+        }
+        int n = cfg.numItems();
+        ItemFeatureTable text =
+                new ItemFeatureTable(
+                        n, cfg.textDim(), reader.readFloats(TEXT_FILE, n, cfg.textDim()));
+        ItemFeatureTable image =
+                new ItemFeatureTable(
+                        n, cfg.imageDim(), reader.readFloats(IMAGE_FILE, n, cfg.imageDim()));
+        float[] centroids =
+                reader.readFloats(
+                        INTEREST_EMBEDDINGS_FILE, cfg.interests() + 1, config.hiddenSize());
+        int[] textInterests = reader.readInts(TEXT_INTERESTS_FILE, n);
+        int[] imageInterests = reader.readInts(IMAGE_INTERESTS_FILE, n);
+        checkInterestIds(TEXT_INTERESTS_FILE, textInterests, cfg.interests());
+        checkInterestIds(IMAGE_INTERESTS_FILE, imageInterests, cfg.interests());
+        String[] tokens = readTokens(reader, n);
+        MissRecModel model = MissRecModel.create(config, text, image);
+        try {
+            reader.loadParameters(PARAMETERS_FILE, model.block(), model.manager());
+            model.setInterests(
+                    new InterestTables(
+                            textInterests,
+                            imageInterests,
+                            centroids,
+                            cfg.interests(),
+                            config.hiddenSize()));
+            return new Loaded(model, tokens, reader.manifest());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static void checkInterestIds(String file, int[] ids, int k) {
+        for (int i = 0; i < ids.length; i++) {
+            boolean ok = i == 0 ? ids[i] == 0 : ids[i] >= 1 && ids[i] <= k;
+            if (!ok) {
+                throw new ArtifactException(
+                        ArtifactException.Problem.SHAPE_MISMATCH,
+                        file,
+                        file
+                                + " maps item "
+                                + i
+                                + " to interest "
+                                + ids[i]
+                                + " (expected "
+                                + (i == 0 ? "0 for PAD" : "1.." + k)
+                                + ")");
+            }
+        }
+    }
+
+    private static String[] readTokens(ArtifactReader reader, int numItems) {
+        List<String> lines = reader.readLines(ITEMS_FILE);
+        if (lines.size() != numItems + 1 || !lines.get(0).equals("id\ttoken")) {
+            throw new ArtifactException(
+                    ArtifactException.Problem.SHAPE_MISMATCH,
+                    ITEMS_FILE,
+                    ITEMS_FILE
+                            + " has "
+                            + (lines.size() - 1)
+                            + " item rows (or no 'id<TAB>token' header), the config says "
+                            + numItems);
+        }
+        String[] tokens = new String[numItems];
+        for (int i = 0; i < numItems; i++) {
+            String line = lines.get(i + 1);
+            int tab = line.indexOf('\t');
+            if (tab < 0 || !line.substring(0, tab).equals(Integer.toString(i))) {
+                throw new ArtifactException(
+                        ArtifactException.Problem.SHAPE_MISMATCH,
+                        ITEMS_FILE,
+                        ITEMS_FILE + " row " + (i + 1) + " is not '" + i + "<TAB>token': " + line);
+            }
+            tokens[i] = line.substring(tab + 1);
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,361 @@
+package dev.missrec.model.missrec;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.missrec.model.data.ItemFeatureTable;
+import dev.missrec.model.data.SequenceExample;
+import dev.missrec.model.interest.InterestDiscovery;
+import dev.missrec.model.interest.InterestTables;
+import dev.missrec.model.interest.InterestTokens;
+import dev.missrec.model.nn.Sequences;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A MISSRec network with its native state: parameters, the raw feature tables, the current interest
+ * tables and the Adam optimiser. One training step, interest discovery, scoring and best-weight
+ * snapshots live here; the epoch loop is {@link MissRecTrainer}'s.
+ *
+ * <p>Native memory: every per-batch array is created in a sub-manager, and each step also runs in
+ * an {@link NDScope}, because DJL attaches an op's result to its first operand's manager and
+ * several ops start from a long-lived table (the feature tables, the position embedding); the scope
+ * closes those intermediates at the end of the batch. Close the model after last use.
+ */
+public final class MissRecModel implements AutoCloseable {
+    /**
+     * Histories per forward when scoring: small enough that length-sorted chunks stay tightly
+     * padded (a chunk costs as much as its longest history), large enough to keep matMuls big.
+     */
+    private static final int SCORING_CHUNK = 256;
+
+    private final MissRecConfig config;
+    private final NDManager manager;
+    private final MissRecBlock block;
+    private final ParameterStore parameterStore;
+    private final Optimizer optimizer;
+    private final ItemFeatureTable textTable;
+    private final ItemFeatureTable imageTable;
+    private InterestTables interests;
+    private NDArray interestArray;
+
+    private MissRecModel(
+            MissRecConfig config,
+            ItemFeatureTable text,
+            ItemFeatureTable image,
+            NDManager manager) {
+        this.config = config;
+        this.manager = manager;
+        this.textTable = text;
+        this.imageTable = image;
+        block = new MissRecBlock(config, text.rows(), text.dim(), image.dim());
+        NDArray t = manager.create(text.data(), new Shape(text.rows(), text.dim()));
+        NDArray v = manager.create(image.data(), new Shape(image.rows(), image.dim()));
+        block.setFeatureTables(t, v);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 1), new Shape(1), new Shape(1, 1));
+        parameterStore = new ParameterStore(manager, false);
+        // RecBole's learner: Adam, fixed lr, weight decay 0, no clipping (§3.2). DJL's Adam adds
+        // epsilon to sqrt(v) before the bias correction, PyTorch after it: a 1e-8-sized
+        // difference we accept rather than write our own optimiser.
+        optimizer =
+                Optimizer.adam()
+                        .optLearningRateTracker(Tracker.fixed(config.learningRate()))
+                        .build();
+    }
+
+    /**
+     * Builds a freshly initialised model. Seed the engine first ({@code
+     * Engine.getInstance().setRandomSeed}) for a reproducible initialisation.
+     *
+     * @param text text features (N, P_t), row 0 = PAD = zeros
+     * @param image image features (N, P_v); a dataset without images passes an all-zero table,
+     *     which is how the reference represents a missing modality (§1.1)
+     */
+    public static MissRecModel create(
+            MissRecConfig config, ItemFeatureTable text, ItemFeatureTable image) {
+        if (text.rows() != image.rows()) {
+            throw new IllegalArgumentException(
+                    "text table has " + text.rows() + " rows, image table " + image.rows());
+        }
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            return new MissRecModel(config, text, image, manager);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public MissRecConfig config() {
+        return config;
+    }
+
+    public MissRecBlock block() {
+        return block;
+    }
+
+    /** The raw text features the model reads (shared, not copied). */
+    public ItemFeatureTable textFeatures() {
+        return textTable;
+    }
+
+    /** The raw image features the model reads (shared, not copied). */
+    public ItemFeatureTable imageFeatures() {
+        return imageTable;
+    }
+
+    /** The manager owning the parameters (for loading saved parameters into them). */
+    NDManager manager() {
+        return manager;
+    }
+
+    /** N, items including PAD. */
+    public int numItems() {
+        return block.numItems();
+    }
+
+    /** The current interest tables, or null before the first discovery. */
+    public InterestTables interests() {
+        return interests;
+    }
+
+    /** Installs interest tables (from a discovery or a snapshot). */
+    public void setInterests(InterestTables tables) {
+        if (tables.numItems() != numItems() || tables.dim() != config.hiddenSize()) {
+            throw new IllegalArgumentException(
+                    "interest tables for "
+                            + tables.numItems()
+                            + " items of size "
+                            + tables.dim()
+                            + " do not fit this model ("
+                            + numItems()
+                            + " items, D = "
+                            + config.hiddenSize()
+                            + ")");
+        }
+        NDArray next = tables.embeddingArray(manager);
+        block.setInterestEmbeddings(next);
+        if (interestArray != null) {
+            interestArray.close();
+        }
+        interestArray = next;
+        interests = tables;
+    }
+
+    /**
+     * Re-runs interest discovery on the current adapters (§2.3), in eval mode and without
+     * gradients, and installs the result.
+     */
+    public InterestTables discoverInterests(Random random) {
+        InterestTables tables;
+        try (NDScope scope = new NDScope()) {
+            NDList adapted = block.adaptItems(parameterStore, false);
+            tables =
+                    InterestDiscovery.discover(
+                            adapted.get(0),
+                            adapted.get(1),
+                            config.interestRatio(),
+                            config.kmeansIterations(),
+                            random,
+                            config.torchpqCompat());
+        }
+        setInterests(tables);
+        return tables;
+    }
+
+    /** One Adam step on {@code batch}; returns the batch loss. */
+    public float trainStep(List<SequenceExample> batch) {
+        requireInterests();
+        float loss;
+        try (NDManager sub = manager.newSubManager();
+                NDScope scope = new NDScope();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            List<int[]> histories = new ArrayList<>(batch.size());
+            long[] targets = new long[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                SequenceExample e = batch.get(i);
+                histories.add(Sequences.truncate(e.history(), config.maxSeqLength()));
+                if (e.target() < 1 || e.target() >= numItems()) {
+                    throw new IllegalArgumentException(
+                            "target item " + e.target() + " outside 1.." + (numItems() - 1));
+                }
+                targets[i] = e.target();
+            }
+            NDList inputs = inputs(sub, histories);
+            NDList out = block.forward(parameterStore, inputs, true);
+            NDArray lossArray =
+                    block.loss(
+                            out.get(0), out.get(1), sub.create(targets, new Shape(targets.length)));
+            collector.backward(lossArray);
+            loss = lossArray.getFloat();
+        }
+        for (Parameter p : block.getParameters().values()) {
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            NDArray weight = p.getArray();
+            try (NDArray grad = weight.getGradient()) {
+                optimizer.update(p.getId(), weight, grad);
+            }
+        }
+        return loss;
+    }
+
+    private NDList inputs(NDManager sub, List<int[]> truncatedHistories) {
+        Sequences.PaddedBatch padded =
+                Sequences.padRight(truncatedHistories, config.maxSeqLength());
+        InterestTokens.Batch tokens =
+                InterestTokens.dedup(truncatedHistories, interests, config.maxSeqLength());
+        return new NDList(padded.itemArray(sub), padded.lengthArray(sub), tokens.array(sub));
+    }
+
+    private void requireInterests() {
+        if (interests == null) {
+            throw new IllegalStateException(
+                    "no interest tables: call discoverInterests or setInterests first");
+        }
+    }
+
+    /**
+     * A scorer over the current weights: the candidate tables are computed once here and reused for
+     * every batch of histories until the scorer is closed (§2.4). Do not train while it is open.
+     */
+    public Scoring scoring() {
+        requireInterests();
+        return new Scoring();
+    }
+
+    /** Full-ranking scores of the current weights for many histories; closes its tables. */
+    public final class Scoring implements AutoCloseable {
+        private final NDManager tables = manager.newSubManager();
+        private final NDList candidates;
+
+        private Scoring() {
+            try (NDScope scope = new NDScope()) {
+                NDList adapted = block.adaptItems(parameterStore, false);
+                candidates = block.candidateTables(parameterStore, adapted, false);
+                NDScope.unregister(candidates);
+                candidates.attach(tables);
+                // the adapted tables are also what the decoder input gathers from
+                adaptedTables = adapted;
+                NDScope.unregister(adapted);
+                adapted.attach(tables);
+            }
+        }
+
+        private final NDList adaptedTables;
+
+        /**
+         * One row of N scores per history (PAD column included; evaluation ignores it). Histories
+         * are scored in order of length so that each chunk is padded only to similar lengths; the
+         * rows come back in the caller's order.
+         */
+        public float[][] score(List<int[]> histories) {
+            float[][] out = new float[histories.size()][];
+            int n = numItems();
+            Integer[] order = new Integer[histories.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(
+                    order, java.util.Comparator.comparingInt(i -> histories.get(i).length));
+            int chunk = Math.min(config.evalBatchSize(), SCORING_CHUNK);
+            for (int start = 0; start < order.length; start += chunk) {
+                int end = Math.min(order.length, start + chunk);
+                List<int[]> part = new ArrayList<>(end - start);
+                for (int i = start; i < end; i++) {
+                    part.add(Sequences.truncate(histories.get(order[i]), config.maxSeqLength()));
+                }
+                float[] flat;
+                try (NDManager sub = manager.newSubManager();
+                        NDScope scope = new NDScope()) {
+                    NDList in = inputs(sub, part);
+                    NDList enc =
+                            block.encode(
+                                    parameterStore,
+                                    in.get(0),
+                                    in.get(1),
+                                    in.get(2),
+                                    adaptedTables,
+                                    false);
+                    flat =
+                            block.logits(parameterStore, enc.get(0), candidates, false)
+                                    .toFloatArray();
+                }
+                for (int i = 0; i < part.size(); i++) {
+                    float[] row = new float[n];
+                    System.arraycopy(flat, i * n, row, 0, n);
+                    out[order[start + i]] = row;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            tables.close();
+        }
+    }
+
+    /** A copy of every parameter and the interest tables, kept off the training path. */
+    public Snapshot snapshot() {
+        NDManager snap = manager.newSubManager();
+        Map<String, NDArray> values = new LinkedHashMap<>();
+        for (Parameter p : block.getParameters().values()) {
+            NDArray copy = p.getArray().duplicate();
+            copy.attach(snap);
+            values.put(p.getId(), copy);
+        }
+        return new Snapshot(snap, values, interests);
+    }
+
+    /** Restores the weights and interest tables of {@code snapshot}. */
+    public void restore(Snapshot snapshot) {
+        for (Parameter p : block.getParameters().values()) {
+            NDArray saved = snapshot.values.get(p.getId());
+            if (saved == null) {
+                throw new IllegalArgumentException("snapshot lacks parameter " + p.getName());
+            }
+            p.getArray().set(new NDIndex(":"), saved);
+        }
+        if (snapshot.interests != null) {
+            setInterests(snapshot.interests);
+        }
+    }
+
+    /** Saved weights and interest tables; close to free them. */
+    public static final class Snapshot implements AutoCloseable {
+        private final NDManager manager;
+        private final Map<String, NDArray> values;
+        private final InterestTables interests;
+
+        private Snapshot(NDManager manager, Map<String, NDArray> values, InterestTables interests) {
+            this.manager = manager;
+            this.values = values;
+            this.interests = interests;
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
