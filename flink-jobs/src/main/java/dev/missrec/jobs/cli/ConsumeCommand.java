@@ -185,7 +185,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         long printed = 0;
         long undecodable = 0;
         Thread shutdownHook = new Thread(this::wakeUp, "missrec-consume-shutdown");
-        boolean hooked = addShutdownHook(shutdownHook);
+        boolean hooked = ShutdownHooks.add(shutdownHook);
         try (Consumer<byte[], byte[]> consumer = consumerFactory.apply(props)) {
             active = consumer;
             List<TopicPartition> partitions = awaitPartitions(consumer);
@@ -251,7 +251,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             err.flush();
             finished.countDown();
             if (hooked) {
-                removeShutdownHook(shutdownHook);
+                ShutdownHooks.remove(shutdownHook);
             }
         }
         return 0;
@@ -305,23 +305,6 @@ public final class ConsumeCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static boolean addShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException e) {
-            return false; // already shutting down
-        }
-    }
-
-    private static void removeShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down: the hook is running or has run
         }
     }
 

@@ -2,12 +2,12 @@ package dev.missrec.jobs.cli;
 
 import dev.missrec.jobs.feed.ClickStreams;
 import dev.missrec.jobs.feed.ItemCatalog;
+import dev.missrec.model.cli.SyntheticDataOptions;
 import dev.missrec.model.data.ItemFeatureTable;
 import dev.missrec.model.data.MovieLensLog;
 import dev.missrec.model.data.MovieLensReader;
 import dev.missrec.model.data.RecBoleDatasetReader;
 import dev.missrec.model.data.SequenceDataset;
-import dev.missrec.model.data.SyntheticDatasetGenerator;
 import dev.missrec.model.text.CachingTextEncoder;
 import dev.missrec.model.text.MiniLmTextEncoder;
 import dev.missrec.schemas.ClickEvent;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -47,6 +48,8 @@ public final class FeedDataOptions {
             description = "use the generated dataset (seeded by --synthetic-seed)")
     boolean synthetic;
 
+    @Mixin SyntheticDataOptions syntheticData = new SyntheticDataOptions();
+
     @Option(
             names = "--movielens",
             paramLabel = "DIR",
@@ -54,41 +57,6 @@ public final class FeedDataOptions {
                     "MovieLens directory (ratings.csv, movies.csv, optional tags.csv), e.g."
                             + " ../shared/data/movielens-latest-small; real timestamps")
     Path movieLens;
-
-    @Option(
-            names = "--synthetic-users",
-            paramLabel = "N",
-            defaultValue = "300",
-            description = "users of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticUsers;
-
-    @Option(
-            names = "--synthetic-items",
-            paramLabel = "N",
-            defaultValue = "200",
-            description = "items of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticItems;
-
-    @Option(
-            names = "--synthetic-topics",
-            paramLabel = "N",
-            defaultValue = "10",
-            description = "latent topics of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticTopics;
-
-    @Option(
-            names = "--synthetic-dim",
-            paramLabel = "P",
-            defaultValue = "32",
-            description = "feature size of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticDim;
-
-    @Option(
-            names = "--synthetic-seed",
-            paramLabel = "S",
-            defaultValue = "42",
-            description = "seed of the generated dataset (default ${DEFAULT-VALUE})")
-    long syntheticSeed;
 
     @Option(
             names = "--min-rating",
@@ -147,15 +115,8 @@ public final class FeedDataOptions {
         if (core != null && core < 0) {
             throw new ParameterException(cli, "--core must be >= 0, got " + core);
         }
-        if (synthetic
-                && (syntheticUsers < 1
-                        || syntheticDim < 1
-                        || syntheticTopics < 1
-                        || syntheticItems < Math.max(2, syntheticTopics))) {
-            throw new ParameterException(
-                    cli,
-                    "--synthetic-users, --synthetic-dim and --synthetic-topics must be >= 1 and"
-                            + " --synthetic-items >= max(2, topics)");
+        if (synthetic) {
+            syntheticData.validate(cli);
         }
     }
 
@@ -267,16 +228,7 @@ public final class FeedDataOptions {
      */
     private SequenceDataset load() {
         if (synthetic) {
-            return new SyntheticDatasetGenerator(
-                            SyntheticDatasetGenerator.Options.builder()
-                                    .optUsers(syntheticUsers)
-                                    .optItems(syntheticItems)
-                                    .optTopics(syntheticTopics)
-                                    .optFeatureDim(syntheticDim)
-                                    .optMaxHistory(Integer.MAX_VALUE)
-                                    .optSeed(syntheticSeed)
-                                    .build())
-                    .generate();
+            return syntheticData.generate(Integer.MAX_VALUE);
         }
         return RecBoleDatasetReader.read(
                 dataset, RecBoleDatasetReader.detectName(dataset), Integer.MAX_VALUE);
@@ -288,14 +240,14 @@ public final class FeedDataOptions {
      */
     private String textModel(SequenceDataset data) {
         return synthetic
-                ? "synthetic-text-s" + syntheticSeed + "-p" + syntheticDim
+                ? "synthetic-text-s" + syntheticData.seed() + "-p" + syntheticData.featureDim()
                 : data.name() + ".feat1CLS";
     }
 
     /** Name of the image feature space (see {@link #textModel}). */
     private String imageModel(SequenceDataset data) {
         return synthetic
-                ? "synthetic-image-s" + syntheticSeed + "-p" + syntheticDim
+                ? "synthetic-image-s" + syntheticData.seed() + "-p" + syntheticData.featureDim()
                 : data.name() + ".feat3CLS";
     }
 }

@@ -279,7 +279,7 @@ public final class ProduceCommand implements Callable<Integer> {
                                 awaitQuietly(finished);
                             },
                             "missrec-produce-shutdown");
-            boolean hooked = addShutdownHook(hook);
+            boolean hooked = ShutdownHooks.add(hook);
             try {
                 for (ClickEvent click : clicks) {
                     if (stopRequested) {
@@ -317,7 +317,7 @@ public final class ProduceCommand implements Callable<Integer> {
             } finally {
                 finished.countDown();
                 if (hooked) {
-                    removeShutdownHook(hook);
+                    ShutdownHooks.remove(hook);
                 }
             }
         } catch (KafkaException e) {
@@ -373,23 +373,6 @@ public final class ProduceCommand implements Callable<Integer> {
             latch.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static boolean addShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException e) {
-            return false; // already shutting down
-        }
-    }
-
-    private static void removeShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down: the hook is running or has run
         }
     }
 

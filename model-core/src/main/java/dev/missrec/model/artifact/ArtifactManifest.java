@@ -47,6 +47,9 @@ public record ArtifactManifest(
     /** Name of the config file in every artifact directory. */
     public static final String CONFIG_FILE = "config.json";
 
+    /** The item-id table of a model: {@code id<TAB>token} rows, internal id order, PAD first. */
+    public static final String ITEM_TOKENS_FILE = "items.tsv";
+
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     public ArtifactManifest {

@@ -475,4 +475,36 @@ public final class ArtifactReader {
         }
         return buf;
     }
+
+    /**
+     * The item-id table written by {@link ArtifactWriter#putItemTokens}, which must hold exactly
+     * {@code numItems} ids (PAD included) in order.
+     */
+    public String[] readItemTokens(int numItems) {
+        String file = ArtifactManifest.ITEM_TOKENS_FILE;
+        List<String> lines = readLines(file);
+        if (lines.size() != numItems + 1 || !lines.get(0).equals("id\ttoken")) {
+            throw new ArtifactException(
+                    ArtifactException.Problem.SHAPE_MISMATCH,
+                    file,
+                    file
+                            + " has "
+                            + (lines.size() - 1)
+                            + " item rows (or no 'id<TAB>token' header), the config says "
+                            + numItems);
+        }
+        String[] tokens = new String[numItems];
+        for (int i = 0; i < numItems; i++) {
+            String line = lines.get(i + 1);
+            int tab = line.indexOf('\t');
+            if (tab < 0 || !line.substring(0, tab).equals(Integer.toString(i))) {
+                throw new ArtifactException(
+                        ArtifactException.Problem.SHAPE_MISMATCH,
+                        file,
+                        file + " row " + (i + 1) + " is not '" + i + "<TAB>token': " + line);
+            }
+            tokens[i] = line.substring(tab + 1);
+        }
+        return tokens;
+    }
 }

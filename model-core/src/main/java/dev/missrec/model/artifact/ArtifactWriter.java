@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -219,6 +220,19 @@ public final class ArtifactWriter implements AutoCloseable {
      */
     public ArtifactWriter putParameters(String name, Block block) {
         return putStream(name, out -> block.saveParameters(new DataOutputStream(out)));
+    }
+
+    /**
+     * Adds the model's item-id table ({@link ArtifactManifest#ITEM_TOKENS_FILE}): internal id to
+     * the dataset's item token, id 0 being padding. {@link ArtifactReader#readItemTokens} reads it.
+     */
+    public ArtifactWriter putItemTokens(String[] itemTokens) {
+        List<String> lines = new ArrayList<>(itemTokens.length + 1);
+        lines.add("id\ttoken");
+        for (int i = 0; i < itemTokens.length; i++) {
+            lines.add(i + "\t" + itemTokens[i]);
+        }
+        return putLines(ArtifactManifest.ITEM_TOKENS_FILE, lines);
     }
 
     /**

@@ -34,15 +34,11 @@ import picocli.CommandLine.Spec;
         })
 public final class CompareCommand implements Callable<Integer> {
 
-    /** Model size presets understood by the trained models; baselines ignore them. */
-    public enum Preset {
-        paper,
-        tiny
-    }
-
     @Spec private CommandSpec spec;
 
     @Mixin private DatasetOptions data = new DatasetOptions();
+
+    @Mixin private TrainingOptions training = new TrainingOptions();
 
     @Option(
             names = "--models",
@@ -53,41 +49,11 @@ public final class CompareCommand implements Callable<Integer> {
     private List<String> models;
 
     @Option(
-            names = "--preset",
-            defaultValue = "paper",
-            description = "model size preset: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    private Preset preset;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "2020",
-            description = "seed of every random choice (default ${DEFAULT-VALUE}, the reference's)")
-    private long seed;
-
-    @Option(
-            names = "--max-epochs",
-            paramLabel = "N",
-            defaultValue = "300",
-            description = "upper bound on training epochs (default ${DEFAULT-VALUE})")
-    private int maxEpochs;
-
-    @Option(
-            names = "--patience",
-            paramLabel = "P",
-            defaultValue = "10",
-            description =
-                    "stop after P epochs without a better valid NDCG@10 (default ${DEFAULT-VALUE})")
-    private int patience;
-
-    @Option(
             names = "--json",
             paramLabel = "FILE",
             required = true,
             description = "where to write the comparison JSON")
     private Path json;
-
-    @Option(names = "--no-progress", description = "no progress bars")
-    private boolean noProgress;
 
     private final ModelCatalog catalog;
 
@@ -115,8 +81,7 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         SequenceDataset dataset = data.load(spec.commandLine().getErr());
-        TrainSettings settings =
-                new TrainSettings(preset.name(), seed, maxEpochs, patience, !noProgress);
+        TrainSettings settings = training.settings();
         PrintWriter out = spec.commandLine().getOut();
         ComparisonReport report =
                 new ModelComparison(catalog, System.err).run(dataset, models, settings);
@@ -140,9 +105,7 @@ public final class CompareCommand implements Callable<Integer> {
                                 + String.join(", ", catalog.names()));
             }
         }
-        if (maxEpochs < 1 || patience < 1) {
-            throw new ParameterException(cli, "--max-epochs and --patience must be positive");
-        }
+        training.validate(cli);
         if (Files.isDirectory(json)) {
             throw new ParameterException(cli, "--json must be a file, not a directory: " + json);
         }

@@ -5,7 +5,6 @@ import dev.missrec.model.data.MovieLensLog;
 import dev.missrec.model.data.MovieLensReader;
 import dev.missrec.model.data.RecBoleDatasetReader;
 import dev.missrec.model.data.SequenceDataset;
-import dev.missrec.model.data.SyntheticDatasetGenerator;
 import dev.missrec.model.text.CachingTextEncoder;
 import dev.missrec.model.text.MiniLmTextEncoder;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -79,42 +79,7 @@ public final class DatasetOptions {
                     "use a generated dataset (seeded by --synthetic-seed) instead of --dataset")
     boolean synthetic;
 
-    @Option(
-            names = "--synthetic-users",
-            paramLabel = "N",
-            defaultValue = "300",
-            description = "users of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticUsers;
-
-    @Option(
-            names = "--synthetic-items",
-            paramLabel = "N",
-            defaultValue = "200",
-            description = "items of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticItems;
-
-    @Option(
-            names = "--synthetic-topics",
-            paramLabel = "N",
-            defaultValue = "10",
-            description = "latent topics of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticTopics;
-
-    @Option(
-            names = "--synthetic-dim",
-            paramLabel = "P",
-            defaultValue = "32",
-            description = "feature size of the generated dataset (default ${DEFAULT-VALUE})")
-    int syntheticDim;
-
-    @Option(
-            names = "--synthetic-seed",
-            paramLabel = "S",
-            defaultValue = "42",
-            description =
-                    "seed of the generated dataset, independent of the training seed (default"
-                            + " ${DEFAULT-VALUE})")
-    long syntheticSeed;
+    @Mixin SyntheticDataOptions syntheticData = new SyntheticDataOptions();
 
     @Option(
             names = "--max-length",
@@ -165,15 +130,8 @@ public final class DatasetOptions {
         if (maxLength < 1) {
             throw new ParameterException(cli, "--max-length must be positive: " + maxLength);
         }
-        if (synthetic
-                && (syntheticUsers < 1
-                        || syntheticDim < 1
-                        || syntheticTopics < 1
-                        || syntheticItems < Math.max(2, syntheticTopics))) {
-            throw new ParameterException(
-                    cli,
-                    "--synthetic-users, --synthetic-dim and --synthetic-topics must be >= 1 and"
-                            + " --synthetic-items >= max(2, topics)");
+        if (synthetic) {
+            syntheticData.validate(cli);
         }
     }
 
@@ -191,16 +149,7 @@ public final class DatasetOptions {
      */
     SequenceDataset load(PrintWriter log) {
         if (synthetic) {
-            return new SyntheticDatasetGenerator(
-                            SyntheticDatasetGenerator.Options.builder()
-                                    .optUsers(syntheticUsers)
-                                    .optItems(syntheticItems)
-                                    .optTopics(syntheticTopics)
-                                    .optFeatureDim(syntheticDim)
-                                    .optMaxHistory(maxLength)
-                                    .optSeed(syntheticSeed)
-                                    .build())
-                    .generate();
+            return syntheticData.generate(maxLength);
         }
         if (format == Format.movielens) {
             return loadMovieLens(log);

@@ -42,14 +42,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Mixin private DatasetOptions data = new DatasetOptions();
 
+    @Mixin private TrainingOptions training = new TrainingOptions();
+
     @Option(names = "--model", paramLabel = "NAME", required = true, description = "model to train")
     private String model;
-
-    @Option(
-            names = "--preset",
-            defaultValue = "paper",
-            description = "model size preset: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    private CompareCommand.Preset preset;
 
     @Option(
             names = "--out",
@@ -57,30 +53,6 @@ public final class TrainCommand implements Callable<Integer> {
             required = true,
             description = "artifact directory")
     private Path out;
-
-    @Option(
-            names = "--seed",
-            defaultValue = "2020",
-            description = "seed of every random choice (default ${DEFAULT-VALUE}, the reference's)")
-    private long seed;
-
-    @Option(
-            names = "--max-epochs",
-            paramLabel = "N",
-            defaultValue = "300",
-            description = "upper bound on training epochs (default ${DEFAULT-VALUE})")
-    private int maxEpochs;
-
-    @Option(
-            names = "--patience",
-            paramLabel = "P",
-            defaultValue = "10",
-            description =
-                    "stop after P epochs without a better valid NDCG@10 (default ${DEFAULT-VALUE})")
-    private int patience;
-
-    @Option(names = "--no-progress", description = "no progress bars")
-    private boolean noProgress;
 
     private final ModelCatalog catalog;
 
@@ -125,13 +97,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new ParameterException(cli, "--out already exists: " + out);
         }
-        if (maxEpochs < 1 || patience < 1) {
-            throw new ParameterException(cli, "--max-epochs and --patience must be positive");
-        }
+        training.validate(cli);
 
         SequenceDataset dataset = data.load(cli.getErr());
-        TrainSettings settings =
-                new TrainSettings(preset.name(), seed, maxEpochs, patience, !noProgress);
+        TrainSettings settings = training.settings();
         PrintWriter w = cli.getOut();
         long t0 = System.nanoTime();
         try (TrainedScorer scorer = catalog.trainer(model).fit(dataset, settings)) {

@@ -8,8 +8,6 @@ import dev.missrec.model.artifact.DataDescription;
 import dev.missrec.model.data.ItemFeatureTable;
 import dev.missrec.model.interest.InterestTables;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +25,7 @@ public final class MissRecArtifact {
     static final String INTEREST_EMBEDDINGS_FILE = "interest_embeddings.f32";
     static final String TEXT_INTERESTS_FILE = "text_interests.i32";
     static final String IMAGE_INTERESTS_FILE = "image_interests.i32";
-    static final String ITEMS_FILE = "items.tsv";
+    static final String ITEMS_FILE = ArtifactManifest.ITEM_TOKENS_FILE;
 
     private MissRecArtifact() {}
 
@@ -70,11 +68,6 @@ public final class MissRecArtifact {
         }
         ItemFeatureTable text = model.textFeatures();
         ItemFeatureTable image = model.imageFeatures();
-        List<String> items = new ArrayList<>(n + 1);
-        items.add("id\ttoken");
-        for (int i = 0; i < n; i++) {
-            items.add(i + "\t" + itemTokens[i]);
-        }
         Path parent = target.toAbsolutePath().getParent();
         try (ArtifactWriter w = ArtifactWriter.create(KIND, parent)) {
             w.setConfig(new ArtifactConfig(n, text.dim(), image.dim(), it.k(), model.config()))
@@ -86,7 +79,7 @@ public final class MissRecArtifact {
                     .putFloats(INTEREST_EMBEDDINGS_FILE, it.embeddings(), it.k() + 1, it.dim())
                     .putInts(TEXT_INTERESTS_FILE, it.textLookup(), n)
                     .putInts(IMAGE_INTERESTS_FILE, it.imageLookup(), n)
-                    .putLines(ITEMS_FILE, items);
+                    .putItemTokens(itemTokens);
             return w.commit(target);
         }
     }
@@ -134,7 +127,7 @@ public final class MissRecArtifact {
         int[] imageInterests = reader.readInts(IMAGE_INTERESTS_FILE, n);
         checkInterestIds(TEXT_INTERESTS_FILE, textInterests, cfg.interests());
         checkInterestIds(IMAGE_INTERESTS_FILE, imageInterests, cfg.interests());
-        String[] tokens = readTokens(reader, n);
+        String[] tokens = reader.readItemTokens(n);
         MissRecModel model = MissRecModel.create(config, text, image);
         try {
             reader.loadParameters(PARAMETERS_FILE, model.block(), model.manager());
@@ -169,32 +162,5 @@ public final class MissRecArtifact {
                                 + ")");
             }
         }
-    }
-
-    private static String[] readTokens(ArtifactReader reader, int numItems) {
-        List<String> lines = reader.readLines(ITEMS_FILE);
-        if (lines.size() != numItems + 1 || !lines.get(0).equals("id\ttoken")) {
-            throw new ArtifactException(
-                    ArtifactException.Problem.SHAPE_MISMATCH,
-                    ITEMS_FILE,
-                    ITEMS_FILE
-                            + " has "
-                            + (lines.size() - 1)
-                            + " item rows (or no 'id<TAB>token' header), the config says "
-                            + numItems);
-        }
-        String[] tokens = new String[numItems];
-        for (int i = 0; i < numItems; i++) {
-            String line = lines.get(i + 1);
-            int tab = line.indexOf('\t');
-            if (tab < 0 || !line.substring(0, tab).equals(Integer.toString(i))) {
-                throw new ArtifactException(
-                        ArtifactException.Problem.SHAPE_MISMATCH,
-                        ITEMS_FILE,
-                        ITEMS_FILE + " row " + (i + 1) + " is not '" + i + "<TAB>token': " + line);
-            }
-            tokens[i] = line.substring(tab + 1);
-        }
-        return tokens;
     }
 }

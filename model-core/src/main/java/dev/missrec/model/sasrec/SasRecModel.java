@@ -16,7 +16,6 @@ import dev.missrec.model.artifact.DataDescription;
 import dev.missrec.model.eval.RankingMetrics;
 import dev.missrec.model.eval.TrainedScorer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,7 @@ public final class SasRecModel implements TrainedScorer {
     public static final String KIND = "sasrec";
 
     static final String PARAMETERS_FILE = "parameters.bin";
-    static final String ITEMS_FILE = "items.tsv";
+    static final String ITEMS_FILE = ArtifactManifest.ITEM_TOKENS_FILE;
     private static final int SCORE_CHUNK = 256;
 
     /**
@@ -185,11 +184,6 @@ public final class SasRecModel implements TrainedScorer {
      */
     public ArtifactManifest save(
             Path target, DataDescription data, Map<String, Double> metrics, String parentVersion) {
-        List<String> items = new ArrayList<>(numItems() + 1);
-        items.add("id\ttoken");
-        for (int i = 0; i < numItems(); i++) {
-            items.add(i + "\t" + itemTokens[i]);
-        }
         Path parent = target.toAbsolutePath().getParent();
         try (ArtifactWriter w = ArtifactWriter.create(KIND, parent)) {
             w.setConfig(new ArtifactConfig(numItems(), config()))
@@ -197,7 +191,7 @@ public final class SasRecModel implements TrainedScorer {
                     .optMetrics(metrics)
                     .optParentVersion(parentVersion)
                     .putParameters(PARAMETERS_FILE, block)
-                    .putLines(ITEMS_FILE, items);
+                    .putItemTokens(itemTokens);
             return w.commit(target);
         }
     }
@@ -230,7 +224,7 @@ public final class SasRecModel implements TrainedScorer {
                             + e.getMessage(),
                     e);
         }
-        String[] tokens = readTokens(reader, cfg.numItems());
+        String[] tokens = reader.readItemTokens(cfg.numItems());
         Model model = Model.newInstance(KIND, "PyTorch");
         try {
             SasRecBlock block = new SasRecBlock(config, cfg.numItems());
@@ -242,33 +236,6 @@ public final class SasRecModel implements TrainedScorer {
             model.close();
             throw e;
         }
-    }
-
-    private static String[] readTokens(ArtifactReader reader, int numItems) {
-        List<String> lines = reader.readLines(ITEMS_FILE);
-        if (lines.size() != numItems + 1 || !lines.get(0).equals("id\ttoken")) {
-            throw new ArtifactException(
-                    ArtifactException.Problem.SHAPE_MISMATCH,
-                    ITEMS_FILE,
-                    ITEMS_FILE
-                            + " has "
-                            + (lines.size() - 1)
-                            + " item rows (or no 'id<TAB>token' header), the config says "
-                            + numItems);
-        }
-        String[] tokens = new String[numItems];
-        for (int i = 0; i < numItems; i++) {
-            String line = lines.get(i + 1);
-            int tab = line.indexOf('\t');
-            if (tab < 0 || !line.substring(0, tab).equals(Integer.toString(i))) {
-                throw new ArtifactException(
-                        ArtifactException.Problem.SHAPE_MISMATCH,
-                        ITEMS_FILE,
-                        ITEMS_FILE + " row " + (i + 1) + " is not '" + i + "<TAB>token': " + line);
-            }
-            tokens[i] = line.substring(tab + 1);
-        }
-        return tokens;
     }
 
     /** The underlying network, for tests in this package. */
