@@ -1,0 +1,63 @@
+package dev.missrec.it.hotswap;
+
+import dev.missrec.model.artifact.DataDescription;
+import dev.missrec.model.data.RecBoleDatasetReader;
+import dev.missrec.model.data.RecBoleDatasetWriter;
+import dev.missrec.model.data.SequenceDataset;
+import dev.missrec.model.data.SyntheticDatasetGenerator;
+import dev.missrec.model.eval.TrainSettings;
+import dev.missrec.model.sasrec.SasRecModel;
+import dev.missrec.model.sasrec.SasRecTrainer;
+import dev.missrec.model.serve.ModelRegistry;
+import dev.missrec.model.serve.RegisteredModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model registry with real trained models for tests: a seeded synthetic dataset written in the
+ * MISSRec file format (as {@code missrec generate} does), and small SASRec models trained on it
+ * with different seeds, published as v000001, v000002, ...
+ *
+ * @param datasetDir the dataset directory the models score
+ * @param registryDir the registry root
+ * @param data the dataset as read back from {@code datasetDir}
+ * @param versions the published versions, in order
+ */
+record TrainedRegistry(
+        Path datasetDir, Path registryDir, SequenceDataset data, List<RegisteredModel> versions) {
+
+    static TrainedRegistry create(Path dir, int versions) throws IOException {
+        SequenceDataset generated =
+                new SyntheticDatasetGenerator(
+                                SyntheticDatasetGenerator.Options.builder()
+                                        .optUsers(120)
+                                        .optItems(60)
+                                        .optSeed(5)
+                                        .build())
+                        .generate();
+        Path datasetDir = dir.resolve("synthetic");
+        RecBoleDatasetWriter.write(generated, datasetDir);
+        // as `generate` then `train --dataset`: the models know the ids of the files they serve
+        SequenceDataset data = RecBoleDatasetReader.read(datasetDir);
+        Path registryDir = dir.resolve("registry");
+        ModelRegistry registry = ModelRegistry.open(registryDir);
+        List<RegisteredModel> published = new java.util.ArrayList<>();
+        for (int seed = 1; seed <= versions; seed++) {
+            Path out = dir.resolve("sasrec-" + seed);
+            try (SasRecModel model =
+                    (SasRecModel)
+                            new SasRecTrainer()
+                                    .fit(data, new TrainSettings("tiny", seed, 2, 1, false))) {
+                model.save(
+                        out,
+                        new DataDescription(data.name(), data.numUsers(), data.numItems(), 0, null),
+                        Map.of(),
+                        null);
+            }
+            published.add(registry.publishCopy(out));
+        }
+        return new TrainedRegistry(datasetDir, registryDir, data, List.copyOf(published));
+    }
+}
