@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         versionProvider = MissrecCli.Version.class,
         description = "Real-time multi-modal sequential recommendation (MISSRec) on Apache Flink.",
         subcommands = {
+            DemoCommand.class,
             KafkaCommand.class,
             RunCommand.class,
             AnnounceCommand.class,

@@ -37,6 +37,20 @@ class MissrecCliTest {
     }
 
     @Test
+    void shouldSayTheDemoIsNotBuiltYetAndListTheStepsWithExitCodeOne() {
+        Result r = run("demo");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("not built yet").contains("./missrec kafka start");
+    }
+
+    @Test
+    void shouldListEveryProductCommandInHelp() {
+        assertThat(run("--help").out())
+                .contains("demo", "kafka", "run", "announce", "produce", "consume", "compare")
+                .contains("train", "eval", "generate", "registry");
+    }
+
+    @Test
     void shouldExitWithTwoOnAnUnknownCommand() {
         Result r = run("no-such-command");
         assertThat(r.exitCode()).isEqualTo(2);
