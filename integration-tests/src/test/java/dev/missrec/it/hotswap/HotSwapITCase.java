@@ -117,7 +117,7 @@ class HotSwapITCase {
                             Map.of(),
                             Instant.now(),
                             null));
-            Thread.sleep(3_000); // time to load and refuse it
+            Thread.sleep(2_000); // it loads and is refused in the background meanwhile
             sent += clicks(p, "b", items, 100);
             versions = awaitRecommendations(p, sent);
             assertThat(byBatch(versions, "b")).containsOnly(v1.version());
@@ -132,7 +132,17 @@ class HotSwapITCase {
                             Map.of(),
                             Instant.now(),
                             null));
-            Thread.sleep(3_000); // time to load and warm up
+            // probe every user (so both subtasks) until a whole round is served by v2
+            int round = 0;
+            boolean swapped = false;
+            while (!swapped && round < 30) {
+                sent += clicks(p, "probe" + round, items, 150 + round);
+                versions = awaitRecommendations(p, sent);
+                swapped =
+                        byBatch(versions, "probe" + round).stream().allMatch(v2.version()::equals);
+                round++;
+            }
+            assertThat(swapped).as("every subtask switched to %s", v2.version()).isTrue();
             sent += clicks(p, "c", items, 200);
             versions = awaitRecommendations(p, sent);
             assertThat(byBatch(versions, "c")).containsOnly(v2.version());
