@@ -213,7 +213,9 @@ class RecommendJobITCase {
                 "--inference.batch-size", "16",
                 "--inference.batch-deadline", "20ms",
                 "--transactional-id-prefix", p + "tx",
-                "--transaction.timeout", "1min");
+                // a transaction left open by a failed attempt blocks read_committed readers of its
+                // partition until the broker aborts it at this timeout
+                "--transaction.timeout", "15s");
     }
 
     private static StreamExecutionEnvironment environment(int restarts) {
