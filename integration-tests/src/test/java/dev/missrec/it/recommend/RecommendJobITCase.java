@@ -221,9 +221,7 @@ class RecommendJobITCase {
                 "--inference.batch-size", "16",
                 "--inference.batch-deadline", "20ms",
                 "--transactional-id-prefix", p + "tx",
-                // a transaction left open by a failed attempt blocks read_committed readers of its
-                // partition until the broker aborts it at this timeout
-                "--transaction.timeout", "15s");
+                "--transaction.timeout", "1min");
     }
 
     private static StreamExecutionEnvironment environment(int restarts) {
