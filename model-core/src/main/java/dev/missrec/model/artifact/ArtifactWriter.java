@@ -156,18 +156,11 @@ public final class ArtifactWriter implements AutoCloseable {
         long[] s = checkShape(name, values.length, shape);
         return put(
                 name,
-                out -> {
-                    ByteBuffer buf =
-                            ByteBuffer.allocate(4 * Math.min(values.length, 1 << 16))
-                                    .order(ByteOrder.LITTLE_ENDIAN);
-                    for (int i = 0; i < values.length; ) {
-                        buf.clear();
-                        int n = Math.min(values.length - i, buf.capacity() / 4);
-                        buf.asFloatBuffer().put(values, i, n);
-                        out.write(buf.array(), 0, 4 * n);
-                        i += n;
-                    }
-                },
+                out ->
+                        writeLittleEndian32(
+                                out,
+                                values.length,
+                                (buf, from, n) -> buf.asFloatBuffer().put(values, from, n)),
                 FileEntry.ElementType.FLOAT32,
                 s);
     }
@@ -177,20 +170,33 @@ public final class ArtifactWriter implements AutoCloseable {
         long[] s = checkShape(name, values.length, shape);
         return put(
                 name,
-                out -> {
-                    ByteBuffer buf =
-                            ByteBuffer.allocate(4 * Math.min(values.length, 1 << 16))
-                                    .order(ByteOrder.LITTLE_ENDIAN);
-                    for (int i = 0; i < values.length; ) {
-                        buf.clear();
-                        int n = Math.min(values.length - i, buf.capacity() / 4);
-                        buf.asIntBuffer().put(values, i, n);
-                        out.write(buf.array(), 0, 4 * n);
-                        i += n;
-                    }
-                },
+                out ->
+                        writeLittleEndian32(
+                                out,
+                                values.length,
+                                (buf, from, n) -> buf.asIntBuffer().put(values, from, n)),
                 FileEntry.ElementType.INT32,
                 s);
+    }
+
+    /** Puts {@code count} 32-bit values from index {@code from} into a little-endian buffer. */
+    @FunctionalInterface
+    private interface Chunk {
+        void fill(ByteBuffer buf, int from, int count);
+    }
+
+    /** Streams {@code length} 32-bit values in chunks of at most 64 Ki values. */
+    private static void writeLittleEndian32(OutputStream out, int length, Chunk chunk)
+            throws IOException {
+        ByteBuffer buf =
+                ByteBuffer.allocate(4 * Math.min(length, 1 << 16)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < length; ) {
+            buf.clear();
+            int n = Math.min(length - i, buf.capacity() / 4);
+            chunk.fill(buf, i, n);
+            out.write(buf.array(), 0, 4 * n);
+            i += n;
+        }
     }
 
     /** Adds a JSON file serialised from {@code value} with Gson (records supported). */

@@ -187,7 +187,7 @@ public final class ContentSimilarity implements ScorerTrainer {
         }
     }
 
-    private static final class Scorer implements TrainedScorer {
+    private static final class Scorer implements CountingScorer {
         private final NDManager manager;
         private final Tables tables;
         private final Settings settings;
@@ -277,21 +277,6 @@ public final class ContentSimilarity implements ScorerTrainer {
                 out[off + d] *= inv;
             }
             return true;
-        }
-
-        @Override
-        public long trainableParameters() {
-            return 0;
-        }
-
-        @Override
-        public long totalParameters() {
-            return 0;
-        }
-
-        @Override
-        public int bestEpoch() {
-            return 0;
         }
 
         @Override

@@ -157,7 +157,7 @@ public final class MarkovChain implements ScorerTrainer {
         }
     }
 
-    private record Scorer(Model model, Settings settings) implements TrainedScorer {
+    private record Scorer(Model model, Settings settings) implements CountingScorer {
         @Override
         public String name() {
             return "markov";
@@ -185,21 +185,6 @@ public final class MarkovChain implements ScorerTrainer {
                 out[b] = row;
             }
             return out;
-        }
-
-        @Override
-        public long trainableParameters() {
-            return 0;
-        }
-
-        @Override
-        public long totalParameters() {
-            return 0;
-        }
-
-        @Override
-        public int bestEpoch() {
-            return 0;
         }
 
         @Override

@@ -23,7 +23,7 @@ public final class MostPopular implements ScorerTrainer {
         return new Scorer(scores);
     }
 
-    private record Scorer(float[] scores) implements TrainedScorer {
+    private record Scorer(float[] scores) implements CountingScorer {
         @Override
         public String name() {
             return "pop";
@@ -36,21 +36,6 @@ public final class MostPopular implements ScorerTrainer {
                 out[b] = Arrays.copyOf(scores, scores.length);
             }
             return out;
-        }
-
-        @Override
-        public long trainableParameters() {
-            return 0;
-        }
-
-        @Override
-        public long totalParameters() {
-            return 0;
-        }
-
-        @Override
-        public int bestEpoch() {
-            return 0;
         }
     }
 }
