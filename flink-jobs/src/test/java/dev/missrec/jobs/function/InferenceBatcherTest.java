@@ -94,6 +94,11 @@ class InferenceBatcherTest {
                 }
 
                 @Override
+                public int catalogSize() {
+                    return inner.catalogSize();
+                }
+
+                @Override
                 public void close() {
                     CLOSED.add(version);
                 }

@@ -468,6 +468,11 @@ class RecommendJobITCase {
                 }
 
                 @Override
+                public int catalogSize() {
+                    return inner.catalogSize();
+                }
+
+                @Override
                 public void close() {
                     inner.close();
                 }

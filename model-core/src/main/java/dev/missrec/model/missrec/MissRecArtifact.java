@@ -91,6 +91,15 @@ public final class MissRecArtifact {
      * @throws ArtifactException naming the bad file
      */
     public static Loaded load(Path dir) {
+        return load(dir, null);
+    }
+
+    /**
+     * As {@link #load(Path)}, with the model on {@code device} (null: the engine's default).
+     *
+     * @throws ArtifactException naming the bad file
+     */
+    public static Loaded load(Path dir, ai.djl.Device device) {
         ArtifactReader reader = ArtifactReader.open(dir).requireKind(KIND);
         ArtifactConfig cfg = reader.config(ArtifactConfig.class);
         if (cfg == null || cfg.model() == null || cfg.numItems() < 2 || cfg.interests() < 1) {
@@ -128,7 +137,7 @@ public final class MissRecArtifact {
         checkInterestIds(TEXT_INTERESTS_FILE, textInterests, cfg.interests());
         checkInterestIds(IMAGE_INTERESTS_FILE, imageInterests, cfg.interests());
         String[] tokens = reader.readItemTokens(n);
-        MissRecModel model = MissRecModel.create(config, text, image);
+        MissRecModel model = MissRecModel.create(config, text, image, device);
         try {
             reader.loadParameters(PARAMETERS_FILE, model.block(), model.manager());
             model.setInterests(

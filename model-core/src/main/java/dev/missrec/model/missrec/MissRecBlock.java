@@ -199,6 +199,39 @@ public final class MissRecBlock extends AbstractBlock {
         return new NDList(t, v);
     }
 
+    /** P of the text features. */
+    public int textDim() {
+        return textDim;
+    }
+
+    /** P of the image features. */
+    public int imageDim() {
+        return imageDim;
+    }
+
+    /** Whether the model has an item-ID table (transductive stage). */
+    public boolean hasItemIdTable() {
+        return itemEmbedding != null;
+    }
+
+    /**
+     * TA of arbitrary text feature rows (M, P_t) -> (M, D): how serving adapts items that were not
+     * in the training tables. An all-zero row (missing text) becomes the adapter's bias.
+     */
+    public NDArray adaptText(ParameterStore ps, NDArray rows, boolean training) {
+        return textAdapter.forward(ps, new NDList(rows), training).head();
+    }
+
+    /** VA of arbitrary image feature rows (M, P_v) -> (M, D); see {@link #adaptText}. */
+    public NDArray adaptImage(ParameterStore ps, NDArray rows, boolean training) {
+        return imageAdapter.forward(ps, new NDList(rows), training).head();
+    }
+
+    /** The (N, D) item-ID table, or null for an inductive model. */
+    public NDArray itemIdTable(ParameterStore ps, ai.djl.Device device, boolean training) {
+        return itemEmbedding == null ? null : ps.getValue(itemEmbedding, device, training);
+    }
+
     /**
      * Candidate tables for scoring (§2.4): L2-normalised {@code [t̂ (N, D), v̂ (N, D)]} plus the
      * normalised ID table in transductive mode.
@@ -259,7 +292,11 @@ public final class MissRecBlock extends AbstractBlock {
         NDArray pos = ps.getValue(position, items.getDevice(), training).get("0:" + l);
         x = x.add(pos.expandDims(0)); // (B, L, D) + (1, L, D)
         if (itemEmbedding != null) {
-            NDArray ids = ps.getValue(itemEmbedding, items.getDevice(), training);
+            // serving passes its own ID table (trained rows plus zero rows for new items)
+            NDArray ids =
+                    adapted.size() > 2
+                            ? adapted.get(2)
+                            : ps.getValue(itemEmbedding, items.getDevice(), training);
             x = x.add(Embedding.embedding(items, ids, SparseFormat.DENSE).head());
         }
         x = Dropout.dropout(inputNorm.apply(ps, x, training), config.dropout(), training).head();
@@ -296,6 +333,18 @@ public final class MissRecBlock extends AbstractBlock {
      * mode, divided by tau. (B, D) -> (B, N).
      */
     public NDArray logits(ParameterStore ps, NDArray s, NDList candidates, boolean training) {
+        return logits(ps, s, candidates, null, training);
+    }
+
+    /**
+     * Logits as {@link #logits(ParameterStore, NDArray, NDList, boolean)}, where {@code idWeight}
+     * (N) says per item whether its ID term counts: 1 for items with a trained ID row, 0 for items
+     * added at serving time, whose logit is then the fused feature score alone — {@code (c_id + 2f)
+     * / 3} becomes {@code f}, on the same scale (both are cosine combinations over tau). Null means
+     * every item has an ID row.
+     */
+    public NDArray logits(
+            ParameterStore ps, NDArray s, NDList candidates, NDArray idWeight, boolean training) {
         NDArray ct = s.matMul(candidates.get(0).transpose()); // (B, N)
         NDArray cv = s.matMul(candidates.get(1).transpose()); // (B, N)
         NDArray f;
@@ -308,7 +357,10 @@ public final class MissRecBlock extends AbstractBlock {
         }
         if (candidates.size() > 2) {
             NDArray ci = s.matMul(candidates.get(2).transpose());
-            f = ci.add(f.mul(2f)).div(3f);
+            f =
+                    idWeight == null
+                            ? ci.add(f.mul(2f)).div(3f)
+                            : f.add(ci.sub(f).div(3f).mul(idWeight)); // f + w (c_id - f) / 3
         }
         return f.div(config.temperature());
     }

@@ -86,11 +86,24 @@ public final class MissRecModel implements AutoCloseable {
      */
     public static MissRecModel create(
             MissRecConfig config, ItemFeatureTable text, ItemFeatureTable image) {
+        return create(config, text, image, null);
+    }
+
+    /**
+     * As {@link #create(MissRecConfig, ItemFeatureTable, ItemFeatureTable)}, with the parameters
+     * and tables on {@code device} (null: the engine's default device).
+     */
+    public static MissRecModel create(
+            MissRecConfig config,
+            ItemFeatureTable text,
+            ItemFeatureTable image,
+            ai.djl.Device device) {
         if (text.rows() != image.rows()) {
             throw new IllegalArgumentException(
                     "text table has " + text.rows() + " rows, image table " + image.rows());
         }
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager =
+                device == null ? NDManager.newBaseManager() : NDManager.newBaseManager(device);
         try {
             return new MissRecModel(config, text, image, manager);
         } catch (RuntimeException e) {

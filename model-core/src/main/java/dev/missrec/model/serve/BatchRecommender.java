@@ -31,6 +31,35 @@ public interface BatchRecommender extends AutoCloseable {
      */
     boolean setRecommendable(String itemId, boolean recommendable);
 
+    /**
+     * Applies an item record of the items topic: adds the item or replaces its features (either
+     * modality may be null: missing), and sets its status. Without features only the status of a
+     * known item changes. The default suits a model that scores only the items it was trained with:
+     * it takes status changes of those and refuses new items.
+     *
+     * @param updateTime the source's change time; an older update never overrides a newer one
+     */
+    default ItemChange updateItem(
+            String itemId,
+            float[] text,
+            float[] image,
+            LiveItemCatalog.Status status,
+            long updateTime) {
+        if (!knows(itemId)) {
+            return ItemChange.rejected(
+                    "item "
+                            + itemId
+                            + " is unknown to model "
+                            + modelVersion()
+                            + ", which cannot score items from their features");
+        }
+        setRecommendable(itemId, status == LiveItemCatalog.Status.ACTIVE);
+        return ItemChange.ACCEPTED;
+    }
+
+    /** How many items may be recommended now (trained and run-time items, blocked ones not). */
+    int catalogSize();
+
     @Override
     void close();
 }

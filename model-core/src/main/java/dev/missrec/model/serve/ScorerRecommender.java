@@ -63,6 +63,17 @@ public final class ScorerRecommender implements BatchRecommender {
     }
 
     @Override
+    public int catalogSize() {
+        int n = 0;
+        for (int i = 1; i < itemTokens.length; i++) {
+            if (!blocked.contains(i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
     public String modelVersion() {
         return version;
     }
@@ -112,12 +123,12 @@ public final class ScorerRecommender implements BatchRecommender {
                 ids[t] = itemTokens[top[t]];
                 s[t] = scores[j][top[t]];
             }
-            out.set(b, new Recommendations(ids, s, unknown[b]));
+            out.set(b, new Recommendations(ids, s, unknown[b], version));
         }
         // a history with no known item gets no recommendation from a sequence model
         for (int b = 0; b < out.size(); b++) {
             if (out.get(b) == null) {
-                out.set(b, new Recommendations(new String[0], new float[0], unknown[b]));
+                out.set(b, new Recommendations(new String[0], new float[0], unknown[b], version));
             }
         }
         return out;

@@ -1,0 +1,597 @@
+package dev.missrec.model.missrec;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.missrec.model.interest.InterestTables;
+import dev.missrec.model.interest.InterestTokens;
+import dev.missrec.model.nn.Sequences;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A trained MISSRec model prepared for serving: item tables computed once (adapted, normalised,
+ * ID), extended with items that appear at run time, and a ranking call that scores every item of a
+ * table set with a few matrix products and selects the best on the device (MISSREC-SPEC.md §2.4).
+ *
+ * <p>Shapes are fixed to a few buckets — batch sizes {@link #BATCH_BUCKETS} and history widths
+ * {@link #widthBuckets()} — so that libtorch sees a small set of shapes, all of them warmed up by
+ * {@link #warmUp}; a batch is padded with one-item dummy histories whose rows are dropped.
+ *
+ * <p>Thread safety: {@link #rank} may run on several threads at once over the same tables (the
+ * weights and tables are only read; each call has its own sub-manager and scope). Table sets are
+ * immutable; {@link #extend} builds a new one. Closing the serving model closes the model.
+ */
+public final class MissRecServing implements AutoCloseable {
+    /** The batch shapes a ranking call pads to; larger requests are split into chunks of 128. */
+    public static final int[] BATCH_BUCKETS = {1, 8, 32, 128};
+
+    private final MissRecModel model;
+    private final MissRecBlock block;
+    private final ParameterStore parameters;
+    private final int[] widthBuckets;
+
+    private MissRecServing(MissRecModel model) {
+        this.model = model;
+        this.block = model.block();
+        // no copies: parameters are read in place by every thread
+        this.parameters = new ParameterStore(model.manager(), false);
+        this.widthBuckets = widthBuckets(model.config().maxSeqLength());
+    }
+
+    /** Prepares {@code model} (with its interest tables) for serving; takes ownership of it. */
+    public static MissRecServing of(MissRecModel model) {
+        if (model.interests() == null) {
+            throw new IllegalArgumentException("the model has no interest tables");
+        }
+        return new MissRecServing(model);
+    }
+
+    /** History widths: powers of two from 8 below L, then L itself. */
+    static int[] widthBuckets(int maxLength) {
+        List<Integer> widths = new ArrayList<>();
+        for (int w = 8; w < maxLength; w *= 2) {
+            widths.add(w);
+        }
+        widths.add(maxLength);
+        return widths.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The history widths a ranking call pads to. */
+    public int[] widthBuckets() {
+        return widthBuckets.clone();
+    }
+
+    public MissRecConfig config() {
+        return model.config();
+    }
+
+    /** N of the trained tables, PAD included. */
+    public int modelItems() {
+        return model.numItems();
+    }
+
+    public int textDim() {
+        return block.textDim();
+    }
+
+    public int imageDim() {
+        return block.imageDim();
+    }
+
+    /** The device the model and its tables live on. */
+    public Device device() {
+        return model.manager().getDevice();
+    }
+
+    /** The model's parameter count (for FLOP and memory accounting). */
+    public long parameterCount() {
+        return block.totalParameterCount();
+    }
+
+    /**
+     * New or changed features of one table row; a null modality is missing and read as an all-zero
+     * row, as the reference represents a missing modality (§1.1).
+     *
+     * @param row the row: below the table's size to replace an item's features, equal to or above
+     *     it (consecutively) to add an item
+     */
+    public record RowFeatures(int row, float[] text, float[] image) {}
+
+    /** The best rows of one history, best first, and their scores. */
+    public record Ranked(int[] rows, float[] scores) {}
+
+    /**
+     * The tables of the trained items, rows 0..N-1 (row 0 = PAD, never recommendable).
+     *
+     * @param recommendable per row; null means every trained item
+     */
+    public Tables modelTables(boolean[] recommendable) {
+        int n = model.numItems();
+        NDManager manager = model.manager().newSubManager();
+        try (NDScope scope = new NDScope()) {
+            NDList adapted = block.adaptItems(parameters, false);
+            NDArray idTable = block.itemIdTable(parameters, device(), false);
+            NDArray ids = idTable == null ? null : idTable.duplicate();
+            NDArray weight = idTable == null ? null : manager.ones(new Shape(n));
+            Tables t =
+                    new Tables(
+                            manager,
+                            n,
+                            adapted.get(0),
+                            adapted.get(1),
+                            ids,
+                            weight,
+                            model.interests(),
+                            recommendable == null ? defaultRecommendable(n) : recommendable);
+            t.keep(scope);
+            return t;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static boolean[] defaultRecommendable(int n) {
+        boolean[] r = new boolean[n];
+        Arrays.fill(r, 1, n, true);
+        return r;
+    }
+
+    /**
+     * A new table set: {@code base} with the rows of {@code changes} replaced or appended (adapted,
+     * normalised and assigned to their nearest interest centroids; an appended item has no ID row,
+     * see {@link MissRecBlock#logits(ParameterStore, NDArray, NDList, NDArray, boolean)}) and the
+     * given recommendable flags. {@code base} stays valid and unchanged.
+     *
+     * @param recommendable per row of the result (its length is the new row count)
+     */
+    public Tables extend(Tables base, List<RowFeatures> changes, boolean[] recommendable) {
+        int rows = recommendable.length;
+        if (rows < base.rows) {
+            throw new IllegalArgumentException(
+                    "tables cannot shrink: " + base.rows + " -> " + rows + " rows");
+        }
+        List<RowFeatures> replaced = new ArrayList<>();
+        RowFeatures[] appended = new RowFeatures[rows - base.rows];
+        for (RowFeatures c : changes) {
+            if (c.row() < 1 || c.row() >= rows) {
+                throw new IllegalArgumentException("row " + c.row() + " outside 1.." + (rows - 1));
+            }
+            requireLength("text", c.text(), block.textDim());
+            requireLength("image", c.image(), block.imageDim());
+            if (c.row() < base.rows) {
+                replaced.add(c);
+            } else {
+                appended[c.row() - base.rows] = c;
+            }
+        }
+        for (int i = 0; i < appended.length; i++) {
+            if (appended[i] == null) {
+                throw new IllegalArgumentException(
+                        "appended row " + (base.rows + i) + " has no features");
+            }
+        }
+        NDManager manager = model.manager().newSubManager();
+        try (NDScope scope = new NDScope()) {
+            NDArray adaptedText = base.adaptedText;
+            NDArray adaptedImage = base.adaptedImage;
+            NDArray ids = base.idInput;
+            NDArray weight = base.idWeight;
+            int[] textInterest = Arrays.copyOf(base.interests.textLookup(), rows);
+            int[] imageInterest = Arrays.copyOf(base.interests.imageLookup(), rows);
+            if (appended.length > 0) {
+                NDList a = adapt(manager, Arrays.asList(appended));
+                adaptedText = adaptedText.concat(a.get(0), 0);
+                adaptedImage = adaptedImage.concat(a.get(1), 0);
+                assignInterests(
+                        a, Arrays.asList(appended), textInterest, imageInterest, base.interests);
+                if (ids != null) {
+                    // appended items have no ID row: zero input row, no ID term in their logit
+                    long d = ids.getShape().get(1);
+                    ids = ids.concat(manager.zeros(new Shape(appended.length, d)), 0);
+                    weight = weight.concat(manager.zeros(new Shape(appended.length)), 0);
+                }
+            } else {
+                adaptedText = adaptedText.duplicate();
+                adaptedImage = adaptedImage.duplicate();
+                ids = ids == null ? null : ids.duplicate();
+                weight = weight == null ? null : weight.duplicate();
+            }
+            if (!replaced.isEmpty()) {
+                NDList a = adapt(manager, replaced);
+                for (int i = 0; i < replaced.size(); i++) {
+                    // replaced whole, in place in the fresh copies; a trained item keeps its ID row
+                    ai.djl.ndarray.index.NDIndex row =
+                            new ai.djl.ndarray.index.NDIndex(replaced.get(i).row());
+                    adaptedText.set(row, a.get(0).get(i));
+                    adaptedImage.set(row, a.get(1).get(i));
+                }
+                assignInterests(a, replaced, textInterest, imageInterest, base.interests);
+            }
+            InterestTables it =
+                    new InterestTables(
+                            textInterest,
+                            imageInterest,
+                            base.interests.embeddings(),
+                            base.interests.k(),
+                            base.interests.dim());
+            Tables t =
+                    new Tables(
+                            manager,
+                            rows,
+                            adaptedText,
+                            adaptedImage,
+                            ids,
+                            weight,
+                            it,
+                            recommendable.clone());
+            t.keep(scope);
+            return t;
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** TA and VA of the given rows' features, in their order: [(M, D), (M, D)]. */
+    private NDList adapt(NDManager manager, List<RowFeatures> rows) {
+        int pt = block.textDim();
+        int pv = block.imageDim();
+        int m = rows.size();
+        float[] text = new float[m * pt];
+        float[] image = new float[m * pv];
+        for (int i = 0; i < m; i++) {
+            RowFeatures c = rows.get(i);
+            if (c.text() != null) {
+                System.arraycopy(c.text(), 0, text, i * pt, pt);
+            }
+            if (c.image() != null) {
+                System.arraycopy(c.image(), 0, image, i * pv, pv);
+            }
+        }
+        return new NDList(
+                block.adaptText(parameters, manager.create(text, new Shape(m, pt)), false),
+                block.adaptImage(parameters, manager.create(image, new Shape(m, pv)), false));
+    }
+
+    private static void assignInterests(
+            NDList adapted,
+            List<RowFeatures> rows,
+            int[] textInterest,
+            int[] imageInterest,
+            InterestTables interests) {
+        int[] nearestText = nearestInterest(adapted.get(0), interests);
+        int[] nearestImage = nearestInterest(adapted.get(1), interests);
+        for (int i = 0; i < rows.size(); i++) {
+            int row = rows.get(i).row();
+            textInterest[row] = nearestText[i];
+            imageInterest[row] = nearestImage[i];
+        }
+    }
+
+    private static void requireLength(String what, float[] v, int dim) {
+        if (v != null && v.length != dim) {
+            throw new IllegalArgumentException(
+                    what + " features have " + v.length + " values, the model reads " + dim);
+        }
+    }
+
+    /** A copy of {@code a} with {@code rows} rows, new rows zero. */
+    private static NDArray grow(NDArray a, int rows) {
+        long have = a.getShape().get(0);
+        if (have == rows) {
+            return a.duplicate();
+        }
+        Shape extra =
+                a.getShape().dimension() == 1
+                        ? new Shape(rows - have)
+                        : new Shape(rows - have, a.getShape().get(1));
+        return a.concat(a.getManager().zeros(extra, a.getDataType()), 0);
+    }
+
+    /**
+     * The nearest centroid (1..K, Euclidean, as k-means assigned the trained items) of each row.
+     */
+    private static int[] nearestInterest(NDArray adapted, InterestTables interests) {
+        NDManager m = adapted.getManager();
+        NDArray centroids =
+                m.create(interests.embeddings(), new Shape(interests.k() + 1, interests.dim()))
+                        .get("1:");
+        // ||x - c||^2 = ||x||^2 - 2 x.c + ||c||^2; ||x||^2 does not change the argmin
+        NDArray dist =
+                centroids
+                        .square()
+                        .sum(new int[] {1})
+                        .expandDims(0)
+                        .sub(adapted.matMul(centroids.transpose()).mul(2f));
+        long[] arg = dist.argMin(1).toLongArray();
+        int[] out = new int[arg.length];
+        for (int i = 0; i < arg.length; i++) {
+            out[i] = (int) arg[i] + 1;
+        }
+        return out;
+    }
+
+    /**
+     * The {@code fetch} best rows of each history among the recommendable rows of {@code tables},
+     * best first. Histories are row ids, oldest first, each with at least one item; the last L are
+     * used.
+     */
+    public List<Ranked> rank(Tables tables, List<int[]> histories, int fetch) {
+        if (fetch < 1) {
+            throw new IllegalArgumentException("fetch must be positive: " + fetch);
+        }
+        int l = model.config().maxSeqLength();
+        Integer[] order = new Integer[histories.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            int[] h = histories.get(i);
+            if (h.length == 0) {
+                throw new IllegalArgumentException("history " + i + " is empty");
+            }
+        }
+        // long requests: similar lengths share a chunk, so each pads to a tight width bucket
+        Arrays.sort(order, Comparator.comparingInt(i -> Math.min(histories.get(i).length, l)));
+        Ranked[] out = new Ranked[histories.size()];
+        int max = BATCH_BUCKETS[BATCH_BUCKETS.length - 1];
+        for (int start = 0; start < order.length; start += max) {
+            int end = Math.min(order.length, start + max);
+            List<int[]> chunk = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                chunk.add(Sequences.truncate(histories.get(order[i]), l));
+            }
+            List<Ranked> ranked = rankChunk(tables, chunk, fetch);
+            for (int i = start; i < end; i++) {
+                out[order[i]] = ranked.get(i - start);
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    private List<Ranked> rankChunk(Tables tables, List<int[]> chunk, int fetch) {
+        int batch = bucket(BATCH_BUCKETS, chunk.size());
+        int longest = chunk.stream().mapToInt(h -> h.length).max().orElseThrow();
+        int width = bucket(widthBuckets, longest);
+        int k = Math.min(fetch, tables.rows);
+        for (int[] h : chunk) {
+            for (int item : h) {
+                if (item < 1 || item >= tables.rows) {
+                    throw new IllegalArgumentException(
+                            "row " + item + " outside 1.." + (tables.rows - 1));
+                }
+            }
+        }
+        List<int[]> padded = new ArrayList<>(chunk);
+        while (padded.size() < batch) {
+            padded.add(new int[] {1}); // dummy history; its row is dropped
+        }
+        long[] items = new long[batch * width];
+        long[] lengths = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            int[] h = padded.get(b);
+            for (int t = 0; t < h.length; t++) {
+                items[b * width + t] = h[t];
+            }
+            lengths[b] = h.length;
+        }
+        InterestTokens.Batch tokens =
+                InterestTokens.dedup(padded, tables.interests, model.config().maxSeqLength());
+        int q = 2 * width + 1; // the widest possible token set of this width: fixed per bucket
+        long[] tokenIds = new long[batch * q];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(tokens.ids(), b * tokens.width(), tokenIds, b * q, tokens.width());
+        }
+        float[] scores;
+        long[] rows;
+        try (NDManager sub = tables.manager.newSubManager();
+                NDScope scope = new NDScope()) {
+            NDArray itemArray = sub.create(items, new Shape(batch, width));
+            NDArray lengthArray = sub.create(lengths, new Shape(batch));
+            NDArray tokenArray = sub.create(tokenIds, new Shape(batch, q));
+            NDList encoded =
+                    block.encode(
+                            parameters,
+                            itemArray,
+                            lengthArray,
+                            tokenArray,
+                            tables.decoderInputs,
+                            false);
+            NDArray logits =
+                    block.logits(
+                                    parameters,
+                                    encoded.get(0),
+                                    tables.candidates,
+                                    tables.idWeight,
+                                    false)
+                            .add(tables.penalty); // (B, R) + (R): -inf where not recommendable
+            NDList top = logits.topK(k, 1, true, true);
+            scores = top.get(0).toFloatArray();
+            rows = top.get(1).toLongArray();
+        }
+        List<Ranked> out = new ArrayList<>(chunk.size());
+        for (int b = 0; b < chunk.size(); b++) {
+            int n = 0;
+            int[] r = new int[k];
+            float[] s = new float[k];
+            for (int j = 0; j < k; j++) {
+                float v = scores[b * k + j];
+                if (v == Float.NEGATIVE_INFINITY || Float.isNaN(v)) {
+                    break; // only unrecommendable rows are left
+                }
+                r[n] = (int) rows[b * k + j];
+                s[n++] = v;
+            }
+            out.add(new Ranked(Arrays.copyOf(r, n), Arrays.copyOf(s, n)));
+        }
+        return out;
+    }
+
+    private static int bucket(int[] buckets, int size) {
+        for (int b : buckets) {
+            if (size <= b) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException(
+                size + " exceeds the largest bucket " + buckets[buckets.length - 1]);
+    }
+
+    /**
+     * Runs every (batch, width) bucket once on {@code tables} so that no request pays for a first
+     * call of a shape.
+     */
+    public void warmUp(Tables tables) {
+        for (int batch : BATCH_BUCKETS) {
+            for (int width : widthBuckets) {
+                List<int[]> histories = new ArrayList<>(batch);
+                for (int b = 0; b < batch; b++) {
+                    int[] h = new int[width];
+                    for (int t = 0; t < width; t++) {
+                        h[t] = 1 + (b * 31 + t * 7) % (tables.rows - 1);
+                    }
+                    histories.add(h);
+                }
+                rankChunk(tables, histories, Math.min(10, tables.rows));
+            }
+        }
+    }
+
+    /**
+     * Floating-point operations of one ranking call on a (batch, width) bucket over {@code rows}
+     * items: the matrix products of the encoder, decoder and scoring (the dominant terms).
+     */
+    public double flopsPerCall(int batch, int width, int rows) {
+        MissRecConfig c = model.config();
+        double d = c.hiddenSize();
+        double inner = c.innerSize();
+        double q = 2.0 * width + 1;
+        double enc = c.encoderLayers() * q * (8 * d * d + 4 * q * d + 4 * d * inner);
+        double dec =
+                c.decoderLayers()
+                        * (width * (8 * d * d + 4 * width * d + 4 * d * inner) // self + FFN
+                                + width * 4 * d * d // cross-attention Q and output projections
+                                + q * 4 * d * d // cross-attention K and V of the memory
+                                + 4 * width * q * d);
+        double modalities = block.hasItemIdTable() ? 3 : 2;
+        double scoring = modalities * 2 * d * rows;
+        return batch * (enc + dec + scoring);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    /**
+     * The item tables of one catalog state: raw adapted rows (decoder input), normalised candidate
+     * rows, the ID rows in transductive mode, per-row interest ids, and a penalty row that is 0 for
+     * recommendable items and -inf otherwise. Immutable; close after its last use.
+     */
+    public static final class Tables implements AutoCloseable {
+        private final NDManager manager;
+        private final int rows;
+        private final NDArray adaptedText;
+        private final NDArray adaptedImage;
+        private final NDArray idInput;
+        private final NDArray idWeight;
+        private final NDList decoderInputs;
+        private final NDList candidates;
+        private final NDArray penalty;
+        private final InterestTables interests;
+        private final boolean[] recommendable;
+
+        private Tables(
+                NDManager manager,
+                int rows,
+                NDArray adaptedText,
+                NDArray adaptedImage,
+                NDArray idInput,
+                NDArray idWeight,
+                InterestTables interests,
+                boolean[] recommendable) {
+            if (recommendable.length != rows || interests.numItems() != rows) {
+                throw new IllegalArgumentException(
+                        "tables of "
+                                + rows
+                                + " rows with "
+                                + recommendable.length
+                                + " flags and "
+                                + interests.numItems()
+                                + " interest ids");
+            }
+            this.manager = manager;
+            this.rows = rows;
+            this.adaptedText = adaptedText;
+            this.adaptedImage = adaptedImage;
+            this.idInput = idInput;
+            this.idWeight = idWeight;
+            this.interests = interests;
+            this.recommendable = recommendable;
+            decoderInputs = new NDList(adaptedText, adaptedImage);
+            candidates =
+                    new NDList(
+                            MissRecBlock.normalize(adaptedText),
+                            MissRecBlock.normalize(adaptedImage));
+            if (idInput != null) {
+                decoderInputs.add(idInput);
+                candidates.add(MissRecBlock.normalize(idInput));
+            }
+            float[] p = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                p[i] = recommendable[i] ? 0f : Float.NEGATIVE_INFINITY;
+            }
+            penalty = manager.create(p);
+        }
+
+        /** Moves every array of these tables out of {@code scope} into their own manager. */
+        private void keep(NDScope scope) {
+            NDList all = new NDList(adaptedText, adaptedImage, penalty);
+            all.addAll(candidates);
+            if (idInput != null) {
+                all.add(idInput);
+                all.add(idWeight);
+            }
+            NDScope.unregister(all);
+            all.attach(manager);
+        }
+
+        /** Rows, PAD included. */
+        public int rows() {
+            return rows;
+        }
+
+        /** Whether row {@code row} may be recommended. */
+        public boolean recommendable(int row) {
+            return recommendable[row];
+        }
+
+        /** Per-row recommendable flags (a copy). */
+        public boolean[] recommendableFlags() {
+            return recommendable.clone();
+        }
+
+        /** The text and image interest ids of {@code row}. */
+        public int[] interestsOf(int row) {
+            return new int[] {interests.textLookup()[row], interests.imageLookup()[row]};
+        }
+
+        /** Bytes held on the device (for the catalog-size metric and memory accounting). */
+        public long deviceBytes() {
+            long d = adaptedText.getShape().get(1);
+            long tables = idInput == null ? 4 : 6;
+            return 4L * rows * (tables * d + 2);
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+}
