@@ -1,5 +1,6 @@
 package dev.missrec.jobs.cli;
 
+import dev.missrec.model.cli.BenchCommand;
 import dev.missrec.model.cli.CompareCommand;
 import dev.missrec.model.cli.EvalCommand;
 import dev.missrec.model.cli.GenerateCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             GenerateCommand.class,
             RegistryCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MissrecCli {

@@ -1,5 +1,6 @@
 package dev.missrec.jobs.function;
 
+import dev.missrec.jobs.event.CatalogItem;
 import dev.missrec.jobs.event.Click;
 import dev.missrec.jobs.event.ControlEvent;
 import dev.missrec.jobs.event.ModelRef;
@@ -7,6 +8,7 @@ import dev.missrec.jobs.event.Recommended;
 import dev.missrec.jobs.event.Rejection;
 import dev.missrec.jobs.event.SequenceUpdate;
 import dev.missrec.model.serve.BatchRecommender;
+import dev.missrec.model.serve.ItemChange;
 import dev.missrec.model.serve.Recommendations;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,8 @@ import org.apache.flink.util.OutputTag;
 /**
  * Batches recommendation requests (input 1) across users within one subtask and answers each batch
  * with a single model call, flushing when the batch is full or its oldest request has waited the
- * deadline. Input 2 is the broadcast control stream: item status changes and model updates.
+ * deadline. Input 2 is the broadcast control stream: items-topic records (features and status of
+ * new or changed items: the live catalog) and model updates.
  *
  * <p>Exactly-once without buffering state: the batch is flushed before each checkpoint barrier
  * ({@link #prepareSnapshotPreBarrier}) and before a watermark is forwarded. The model is used only
@@ -45,18 +48,19 @@ import org.apache.flink.util.OutputTag;
  * <p>Hot swap: a model update is loaded and verified on a background thread while the current model
  * keeps serving; the task thread switches between two batches, then closes the old model — no batch
  * is ever in flight on a closed model. A model that fails to load or verify is logged and counted,
- * and the current one stays. The latest requested version and every item status are kept in
+ * and the current one stays. The latest requested version and every catalog item are kept in
  * operator state, so a restore serves the same version and the same blocked items.
  */
 public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         implements TwoInputStreamOperator<SequenceUpdate, ControlEvent, Recommended>,
                 BoundedMultiInput {
 
-    /** Clicks on items the model does not know, to the dead-letter topic. */
+    /** Clicks on items the model does not know and unusable item records, to the dead letters. */
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("inference-rejected") {};
 
-    private static final MapStateDescriptor<String, Boolean> ITEM_STATUS =
-            new MapStateDescriptor<>("item-recommendable", Types.STRING, Types.BOOLEAN);
+    private static final MapStateDescriptor<String, CatalogItem> ITEM_CATALOG =
+            new MapStateDescriptor<>(
+                    "item-catalog", Types.STRING, TypeInformation.of(CatalogItem.class));
     private static final ListStateDescriptor<ModelRef> MODEL_STATE =
             new ListStateDescriptor<>("requested-model", TypeInformation.of(ModelRef.class));
 
@@ -74,7 +78,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     private transient List<Future<BatchRecommender>> superseded;
 
     private transient ExecutorService loader;
-    private transient BroadcastState<String, Boolean> itemStatus;
+    private transient BroadcastState<String, CatalogItem> itemCatalog;
     private transient ListState<ModelRef> modelState;
     private transient List<SequenceUpdate> pending;
     private transient boolean timerPending;
@@ -84,6 +88,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     private transient Counter modelSwaps;
     private transient Counter modelUpdatesRejected;
     private transient Counter itemUpdatesNotInModel;
+    private transient Counter itemUpdatesRejected;
+    private transient Counter itemUpdatesStale;
+    private transient volatile int catalogSize;
     private transient Counter unknownTriggerItems;
     private transient Histogram batchSizes;
     private transient Histogram inferenceMicros;
@@ -108,7 +115,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        itemStatus = context.getOperatorStateStore().getBroadcastState(ITEM_STATUS);
+        itemCatalog = context.getOperatorStateStore().getBroadcastState(ITEM_CATALOG);
         // union: every subtask sees every subtask's entry after a rescale; they are all equal
         modelState = context.getOperatorStateStore().getUnionListState(MODEL_STATE);
         for (ModelRef ref : modelState.get()) {
@@ -134,6 +141,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         modelSwaps = metrics.counter("modelSwaps");
         modelUpdatesRejected = metrics.counter("modelUpdatesRejected");
         itemUpdatesNotInModel = metrics.counter("itemUpdatesNotInModel");
+        itemUpdatesRejected = metrics.counter("itemUpdatesRejected");
+        itemUpdatesStale = metrics.counter("itemUpdatesStale");
+        metrics.gauge("catalogSize", () -> catalogSize);
         unknownTriggerItems = metrics.counter("unknownTriggerItems");
         batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
         inferenceMicros =
@@ -161,7 +171,8 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         if (recommender == null) {
             recommender = factory.create();
         }
-        applyItemStatus(recommender);
+        applyCatalog(recommender);
+        catalogSize = recommender.catalogSize();
     }
 
     @Override
@@ -188,13 +199,57 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     public void processElement2(StreamRecord<ControlEvent> element) throws Exception {
         ControlEvent event = element.getValue();
         if (event.kind == ControlEvent.Kind.ITEM_UPDATE) {
-            itemStatus.put(event.itemId, event.recommendable);
-            if (!recommender.setRecommendable(event.itemId, event.recommendable)) {
-                itemUpdatesNotInModel.inc();
-            }
+            updateItem(event, element.getTimestamp());
         } else if (event.kind == ControlEvent.Kind.MODEL_UPDATE) {
             requestModel(event.model);
         }
+    }
+
+    /**
+     * Applies an items-topic record to the state and the serving model. A record older than the one
+     * held is ignored; one the model cannot use (wrong feature size, non-finite values, an unknown
+     * item without features) goes to the dead-letter topic once (from subtask 0: every subtask sees
+     * every broadcast record) and leaves the catalog unchanged.
+     */
+    private void updateItem(ControlEvent event, long timestamp) throws Exception {
+        CatalogItem held = itemCatalog.get(event.itemId);
+        if (held != null && held.updateTime > event.updateTime) {
+            itemUpdatesStale.inc();
+            return;
+        }
+        ItemChange change =
+                recommender.updateItem(
+                        event.itemId,
+                        event.textEmbedding,
+                        event.imageEmbedding,
+                        event.status,
+                        event.updateTime);
+        if (!change.accepted()) {
+            itemUpdatesRejected.inc();
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                Rejection r =
+                        Rejection.of(
+                                event.sourceTopic,
+                                event.sourcePartition,
+                                event.sourceOffset,
+                                event.itemId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                event.rawValue,
+                                "VALIDATION",
+                                "ITEM_FEATURES",
+                                change.reason(),
+                                getClass().getSimpleName());
+                output.collect(REJECTED, new StreamRecord<>(r, timestamp));
+            }
+            return;
+        }
+        CatalogItem next = CatalogItem.of(event);
+        if (!next.hasFeatures() && held != null) {
+            // a status change keeps the features the item was announced with
+            next.textEmbedding = held.textEmbedding;
+            next.imageEmbedding = held.imageEmbedding;
+        }
+        itemCatalog.put(event.itemId, next);
+        catalogSize = recommender.catalogSize();
     }
 
     private void requestModel(ModelRef ref) {
@@ -233,22 +288,39 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
             Thread.currentThread().interrupt();
             return;
         }
-        applyItemStatus(next);
+        applyCatalog(next);
         BatchRecommender old = recommender;
         recommender = next;
         activeModel = requestedModel;
         modelSwaps.inc();
+        catalogSize = next.catalogSize();
         LOG.info("Swapped model {} -> {}", old.modelVersion(), next.modelVersion());
         old.close(); // safe: the task thread is the only user, and no batch is running
     }
 
-    private void applyItemStatus(BatchRecommender target) {
+    /** Gives a newly loaded (or restored) model every item of the live catalog. */
+    private void applyCatalog(BatchRecommender target) {
         try {
-            for (Map.Entry<String, Boolean> e : itemStatus.entries()) {
-                target.setRecommendable(e.getKey(), e.getValue());
+            for (Map.Entry<String, CatalogItem> e : itemCatalog.entries()) {
+                CatalogItem item = e.getValue();
+                ItemChange change =
+                        target.updateItem(
+                                e.getKey(),
+                                item.textEmbedding,
+                                item.imageEmbedding,
+                                item.status,
+                                item.updateTime);
+                if (!change.accepted()) {
+                    itemUpdatesNotInModel.inc();
+                    LOG.warn(
+                            "Model {} cannot serve catalog item {}: {}",
+                            target.modelVersion(),
+                            e.getKey(),
+                            change.reason());
+                }
             }
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the item status state", e);
+            throw new IllegalStateException("cannot read the item catalog state", e);
         }
     }
 
@@ -321,7 +393,6 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         batchSizes.update(pending.size());
         inferenceMicros.update(micros);
         long now = System.currentTimeMillis();
-        String version = recommender.modelVersion();
         for (int i = 0; i < pending.size(); i++) {
             SequenceUpdate u = pending.get(i);
             Recommendations r = results.get(i);
@@ -329,7 +400,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
             out.userId = u.userId;
             out.itemIds = r.itemIds();
             out.scores = r.scores();
-            out.modelVersion = version;
+            out.modelVersion = r.modelVersion();
             out.triggerEventId = u.trigger.eventId;
             out.triggerEventTime = u.trigger.eventTime;
             out.ingestTime = u.trigger.ingestTime;

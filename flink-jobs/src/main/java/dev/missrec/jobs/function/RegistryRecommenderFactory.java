@@ -5,23 +5,29 @@ import dev.missrec.model.data.RecBoleDatasetReader;
 import dev.missrec.model.data.SequenceDataset;
 import dev.missrec.model.eval.ModelCatalog;
 import dev.missrec.model.eval.TrainedScorer;
+import dev.missrec.model.missrec.MissRecArtifact;
 import dev.missrec.model.serve.BatchRecommender;
+import dev.missrec.model.serve.InferenceEngine;
+import dev.missrec.model.serve.LiveItemCatalog;
 import dev.missrec.model.serve.ModelRegistry;
 import dev.missrec.model.serve.RegisteredModel;
 import dev.missrec.model.serve.ScorerRecommender;
+import dev.missrec.model.serve.ServingDevice;
 import java.nio.file.Path;
 
 /**
  * Loads model versions from the model registry: the configured (or latest) version at start, and
  * the version a {@code ModelUpdate} names on a hot swap — only if its location is inside the
- * registry, every file passes its checksum and its manifest's SHA-256 equals the announced one. The
- * model scores the item catalog of the dataset it was trained on.
+ * registry, every file passes its checksum and its manifest's SHA-256 equals the announced one. A
+ * MISSRec model is served by the {@link InferenceEngine} over its own items plus the live catalog;
+ * other kinds score the item catalog of the dataset they were trained on.
  */
 public class RegistryRecommenderFactory implements RecommenderFactory {
     private final String registryRoot;
     private final String initialVersion;
     private final String datasetDir;
     private final boolean excludeSeen;
+    private final String device;
 
     /**
      * @param initialVersion the version to serve at start, or null for the latest
@@ -29,10 +35,27 @@ public class RegistryRecommenderFactory implements RecommenderFactory {
      */
     public RegistryRecommenderFactory(
             String registryRoot, String initialVersion, String datasetDir, boolean excludeSeen) {
+        this(registryRoot, initialVersion, datasetDir, excludeSeen, "cpu");
+    }
+
+    /**
+     * @param initialVersion the version to serve at start, or null for the latest
+     * @param datasetDir the MISSRec-format dataset whose items non-MISSRec models score (MISSRec
+     *     artifacts carry their own item features; may be null when only those are served)
+     * @param device where MISSRec models run: cpu, gpu or gpu:N (a missing GPU falls back to the
+     *     CPU with a log line)
+     */
+    public RegistryRecommenderFactory(
+            String registryRoot,
+            String initialVersion,
+            String datasetDir,
+            boolean excludeSeen,
+            String device) {
         this.registryRoot = registryRoot;
         this.initialVersion = initialVersion;
         this.datasetDir = datasetDir;
         this.excludeSeen = excludeSeen;
+        this.device = device;
     }
 
     @Override
@@ -71,6 +94,25 @@ public class RegistryRecommenderFactory implements RecommenderFactory {
     }
 
     private BatchRecommender load(RegisteredModel model) {
+        if (MissRecArtifact.KIND.equals(model.manifest().modelKind())) {
+            // a MISSRec artifact carries its items' features: no dataset needed, and new items
+            // from the items topic join its catalog at run time
+            return InferenceEngine.load(
+                    model.directory(),
+                    model.version(),
+                    ServingDevice.resolve(device),
+                    new InferenceEngine.Options(excludeSeen, true),
+                    new LiveItemCatalog());
+        }
+        if (datasetDir == null) {
+            throw new IllegalStateException(
+                    "model "
+                            + model.version()
+                            + " is a "
+                            + model.manifest().modelKind()
+                            + " model, which scores the items of its training dataset: give the"
+                            + " dataset directory");
+        }
         SequenceDataset data = RecBoleDatasetReader.read(Path.of(datasetDir));
         TrainedScorer scorer =
                 ModelCatalog.standard()

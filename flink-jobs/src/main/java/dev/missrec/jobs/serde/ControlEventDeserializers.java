@@ -3,6 +3,7 @@ package dev.missrec.jobs.serde;
 import dev.missrec.jobs.event.ControlEvent;
 import dev.missrec.jobs.event.ModelRef;
 import dev.missrec.jobs.event.Rejection;
+import dev.missrec.model.serve.LiveItemCatalog;
 import dev.missrec.schemas.ItemFeatures;
 import dev.missrec.schemas.ItemStatus;
 import dev.missrec.schemas.ModelUpdate;
@@ -20,7 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public final class ControlEventDeserializers {
     private ControlEventDeserializers() {}
 
-    /** The items topic: an item's status (its features are the serving engine's business). */
+    /** The items topic: an item's status and features, for the serving engine's live catalog. */
     public static KafkaRecordDeserializationSchema<ControlEvent> items() {
         return new Base() {
             @Override
@@ -29,12 +30,39 @@ public final class ControlEventDeserializers {
                 if (item.getItemId() == null || item.getItemId().isBlank()) {
                     return reject(record, "VALIDATION", null, "itemId is empty");
                 }
-                return ControlEvent.itemUpdate(
-                        item.getItemId(),
-                        item.getStatus() == ItemStatus.ACTIVE,
-                        item.getUpdateTime().toEpochMilli());
+                ControlEvent e =
+                        ControlEvent.itemUpdate(
+                                item.getItemId(),
+                                status(item.getStatus()),
+                                floats(item.getTextEmbedding()),
+                                floats(item.getImageEmbedding()),
+                                item.getUpdateTime().toEpochMilli());
+                e.sourceTopic = record.topic();
+                e.sourcePartition = record.partition();
+                e.sourceOffset = record.offset();
+                e.rawValue = record.value();
+                return e;
             }
         };
+    }
+
+    private static LiveItemCatalog.Status status(ItemStatus status) {
+        return switch (status) {
+            case ACTIVE -> LiveItemCatalog.Status.ACTIVE;
+            case DELETED -> LiveItemCatalog.Status.DELETED;
+            default -> LiveItemCatalog.Status.BLOCKED; // includes symbols of newer writers
+        };
+    }
+
+    private static float[] floats(java.util.List<Float> values) {
+        if (values == null) {
+            return null;
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
     }
 
     /** The model-updates topic. */

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             GenerateCommand.class,
             RegistryCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ModelCli implements Runnable {

@@ -12,7 +12,6 @@ import dev.missrec.model.interest.InterestTokens;
 import dev.missrec.model.nn.Sequences;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -22,7 +21,9 @@ import java.util.List;
  *
  * <p>Shapes are fixed to a few buckets — batch sizes {@link #BATCH_BUCKETS} and history widths
  * {@link #widthBuckets()} — so that libtorch sees a small set of shapes, all of them warmed up by
- * {@link #warmUp}; a batch is padded with one-item dummy histories whose rows are dropped.
+ * {@link #warmUp}; a batch is padded with one-item dummy histories whose rows are dropped. A
+ * request is split by width bucket first: one long history must not make every short one of its
+ * batch pay for L positions (on Scientific a width-50 row costs about 3x a width-8 row).
  *
  * <p>Thread safety: {@link #rank} may run on several threads at once over the same tables (the
  * weights and tables are only read; each call has its own sub-manager and scope). Table sets are
@@ -30,7 +31,7 @@ import java.util.List;
  */
 public final class MissRecServing implements AutoCloseable {
     /** The batch shapes a ranking call pads to; larger requests are split into chunks of 128. */
-    public static final int[] BATCH_BUCKETS = {1, 8, 32, 128};
+    public static final int[] BATCH_BUCKETS = {1, 8, 16, 32, 64, 128};
 
     private final MissRecModel model;
     private final MissRecBlock block;
@@ -329,30 +330,56 @@ public final class MissRecServing implements AutoCloseable {
             throw new IllegalArgumentException("fetch must be positive: " + fetch);
         }
         int l = model.config().maxSeqLength();
-        Integer[] order = new Integer[histories.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-            int[] h = histories.get(i);
-            if (h.length == 0) {
+        int[] lengths = new int[histories.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = histories.get(i).length;
+            if (lengths[i] == 0) {
                 throw new IllegalArgumentException("history " + i + " is empty");
             }
         }
-        // long requests: similar lengths share a chunk, so each pads to a tight width bucket
-        Arrays.sort(order, Comparator.comparingInt(i -> Math.min(histories.get(i).length, l)));
         Ranked[] out = new Ranked[histories.size()];
-        int max = BATCH_BUCKETS[BATCH_BUCKETS.length - 1];
-        for (int start = 0; start < order.length; start += max) {
-            int end = Math.min(order.length, start + max);
-            List<int[]> chunk = new ArrayList<>(end - start);
-            for (int i = start; i < end; i++) {
-                chunk.add(Sequences.truncate(histories.get(order[i]), l));
+        for (int[] chunk : plan(lengths)) {
+            List<int[]> part = new ArrayList<>(chunk.length);
+            for (int i : chunk) {
+                part.add(Sequences.truncate(histories.get(i), l));
             }
-            List<Ranked> ranked = rankChunk(tables, chunk, fetch);
-            for (int i = start; i < end; i++) {
-                out[order[i]] = ranked.get(i - start);
+            List<Ranked> ranked = rankChunk(tables, part, fetch);
+            for (int j = 0; j < chunk.length; j++) {
+                out[chunk[j]] = ranked.get(j);
             }
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * The model calls a request of histories with these lengths becomes: indices grouped by width
+     * bucket, at most 128 per call.
+     */
+    private List<int[]> plan(int[] lengths) {
+        int l = model.config().maxSeqLength();
+        int max = BATCH_BUCKETS[BATCH_BUCKETS.length - 1];
+        List<List<Integer>> byWidth = new ArrayList<>();
+        for (int w = 0; w < widthBuckets.length; w++) {
+            byWidth.add(new ArrayList<>());
+        }
+        for (int i = 0; i < lengths.length; i++) {
+            int width = Math.min(lengths[i], l);
+            int w = 0;
+            while (widthBuckets[w] < width) {
+                w++;
+            }
+            byWidth.get(w).add(i);
+        }
+        List<int[]> chunks = new ArrayList<>();
+        for (List<Integer> group : byWidth) {
+            for (int start = 0; start < group.size(); start += max) {
+                chunks.add(
+                        group.subList(start, Math.min(group.size(), start + max)).stream()
+                                .mapToInt(Integer::intValue)
+                                .toArray());
+            }
+        }
+        return chunks;
     }
 
     private List<Ranked> rankChunk(Tables tables, List<int[]> chunk, int fetch) {
@@ -461,6 +488,26 @@ public final class MissRecServing implements AutoCloseable {
                 rankChunk(tables, histories, Math.min(10, tables.rows));
             }
         }
+    }
+
+    /**
+     * Floating-point operations a ranking call of histories of these lengths costs as executed:
+     * split as {@link #rank} splits it, each call rounded up to its batch and width buckets.
+     */
+    public double flopsOfCall(int[] lengths, int rows) {
+        double total = 0;
+        for (int[] chunk : plan(lengths)) {
+            int longest = 1;
+            for (int i : chunk) {
+                longest = Math.max(longest, Math.min(lengths[i], model.config().maxSeqLength()));
+            }
+            total +=
+                    flopsPerCall(
+                            bucket(BATCH_BUCKETS, chunk.length),
+                            bucket(widthBuckets, longest),
+                            rows);
+        }
+        return total;
     }
 
     /**

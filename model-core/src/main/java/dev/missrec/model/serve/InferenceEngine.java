@@ -110,6 +110,23 @@ public final class InferenceEngine implements BatchRecommender {
         return unscorableCatalogItems.get();
     }
 
+    /**
+     * Floating-point operations the current model spends on one call with {@code histories} (as
+     * padded to its shape buckets), for throughput-to-peak accounting.
+     */
+    public double flopsPerCall(List<String[]> histories) {
+        Generation g = acquire();
+        try {
+            int[] lengths = new int[histories.size()];
+            for (int i = 0; i < lengths.length; i++) {
+                lengths[i] = Math.max(1, histories.get(i).length);
+            }
+            return g.model.serving.flopsOfCall(lengths, g.tables.rows());
+        } finally {
+            g.refs.release();
+        }
+    }
+
     /** Models loaded and not yet closed: 1 while serving, briefly 2 around a swap. */
     public int loadedModels() {
         return loadedModels.get();
