@@ -1,16 +1,11 @@
 package dev.missrec.jobs.cli;
 
 import dev.missrec.jobs.kafka.LocalKafkaBroker;
+import dev.missrec.jobs.kafka.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -90,26 +85,7 @@ final class KafkaCommand {
     /** Creates the missing ones of {@link Start#topics}; returns those it created. */
     private static List<String> createTopics(String bootstrap, List<String> names, int partitions)
             throws Exception {
-        List<String> wanted = names.stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
-        if (wanted.isEmpty()) {
-            return List.of();
-        }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String name : wanted) {
-                if (!existing.contains(name)) {
-                    NewTopic topic = new NewTopic(name, partitions, (short) 1);
-                    if (name.equals("items") || name.equals("model-updates")) {
-                        // latest state per key: a restarted job re-reads the whole catalog
-                        topic.configs(Map.of("cleanup.policy", "compact"));
-                    }
-                    missing.add(topic);
-                }
-            }
-            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-            return missing.stream().map(NewTopic::name).toList();
-        }
+        return Topics.create(bootstrap, names, partitions);
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the broker.")

@@ -160,6 +160,15 @@ public final class InferenceBenchmark {
                 // a call per version, so every swapped-out model really served before closing
                 engine.recommend(slice(histories, cursor, 8), settings.k());
                 cursor += 8;
+                if (s % 10 == 0) {
+                    progress.accept(
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%d swaps, RSS %.0f MiB, models loaded %d",
+                                    s,
+                                    rssMb(),
+                                    engine.loadedModels()));
+                }
             }
             double rssSwaps = rssMb();
             return new Result(
