@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.missrec.model.artifact.ArtifactException;
 import dev.missrec.model.artifact.DataDescription;
@@ -330,6 +331,12 @@ class InferenceEngineTest {
 
     @Test
     void shouldSwapModelsUnderConcurrentCallersWithoutErrorsOrLeaks() throws Exception {
+        // every native array lives under the engine's root manager: count them all
+        NDManager root;
+        try (NDManager probe = NDManager.newBaseManager()) {
+            root = probe.getParentManager();
+        }
+        int arraysBefore = root.getManagedArrays().size();
         LiveItemCatalog catalog = new LiveItemCatalog();
         InferenceEngine engine =
                 InferenceEngine.start(
@@ -338,6 +345,7 @@ class InferenceEngineTest {
                         "v0",
                         InferenceEngine.Options.defaults(),
                         catalog);
+        assertThat(root.getManagedArrays().size()).isGreaterThan(arraysBefore); // counted
         List<String[]> batch = external(histories(16, 7));
         AtomicBoolean stop = new AtomicBoolean();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -400,6 +408,7 @@ class InferenceEngineTest {
         assertThat(last.get(0).itemIds()).contains("new-1", "new-4");
         engine.close();
         assertThat(engine.loadedModels()).isZero();
+        assertThat(root.getManagedArrays()).as("native arrays left behind").hasSize(arraysBefore);
         assertThatThrownBy(() -> engine.recommend(batch, K))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
