@@ -109,6 +109,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-live", description = "no live view (for scripts and tests)")
     boolean noLive;
 
+    @Option(
+            names = "--keep-broker",
+            description =
+                    "leave the Kafka broker running at the end, to read the topics (e.g. with"
+                            + " consume); stop it with kafka stop --dir <work-dir>/kafka")
+    boolean keepBroker;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
@@ -154,7 +161,8 @@ public final class DemoCommand implements Callable<Integer> {
                                 epochs,
                                 kafkaPort,
                                 parallelism,
-                                !noLive),
+                                !noLive,
+                                keepBroker),
                         out);
         Thread hook = new Thread(runner::stop, "demo-shutdown");
         ShutdownHooks.add(hook);

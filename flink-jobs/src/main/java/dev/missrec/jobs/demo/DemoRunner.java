@@ -62,6 +62,7 @@ public final class DemoRunner {
      * @param rate clicks per second (0: as fast as possible)
      * @param newItems items held out of training and announced midway
      * @param live print the live view
+     * @param keepBroker leave the broker running at the end (to inspect the topics)
      */
     public record Settings(
             Source source,
@@ -74,7 +75,8 @@ public final class DemoRunner {
             int epochs,
             int kafkaPort,
             int parallelism,
-            boolean live) {}
+            boolean live,
+            boolean keepBroker) {}
 
     private final Settings settings;
     private final PrintWriter out;
@@ -466,7 +468,14 @@ public final class DemoRunner {
         }
         LocalKafkaBroker b = broker;
         broker = null;
-        if (b != null) {
+        if (b != null
+                && settings.keepBroker()
+                && !Thread.currentThread().getName().equals("demo-shutdown")) {
+            out.printf(
+                    "Kafka broker left running at %s; stop it with ./missrec kafka stop --dir %s%n",
+                    b.bootstrapServers().orElse("?"), b.home());
+            out.flush();
+        } else if (b != null) {
             try {
                 b.stop(Duration.ofSeconds(30));
             } catch (InterruptedException e) {

@@ -249,7 +249,8 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
             next.imageEmbedding = held.imageEmbedding;
         }
         itemCatalog.put(event.itemId, next);
-        catalogSize = recommender.catalogSize();
+        // the catalog-size gauge follows at the next batch: asking now would make the engine
+        // rebuild its item tables once per record instead of once per batch
     }
 
     private void requestModel(ModelRef ref) {
@@ -413,6 +414,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         }
         recommendationsOut.inc(pending.size());
         pending.clear();
+        catalogSize = recommender.catalogSize();
     }
 
     /** Closes the models of finished loads (all of them, waiting, when {@code wait}). */

@@ -9,6 +9,7 @@ import dev.missrec.jobs.event.Recommended;
 import dev.missrec.jobs.event.SequenceUpdate;
 import dev.missrec.model.eval.SequenceScorer;
 import dev.missrec.model.serve.BatchRecommender;
+import dev.missrec.model.serve.LiveItemCatalog;
 import dev.missrec.model.serve.Recommendations;
 import dev.missrec.model.serve.ScorerRecommender;
 import java.util.ArrayList;
@@ -280,6 +281,33 @@ class InferenceBatcherTest {
                             assertThat(r.getValue().errorKind).isEqualTo("UNKNOWN_ITEM");
                             assertThat(r.getValue().errorMessage).contains("zzz");
                         });
+    }
+
+    @Test
+    void shouldDeadLetterAnItemRecordTheModelCannotUseAndIgnoreAnOlderOne() throws Exception {
+        open(32, 10_000);
+        ControlEvent unusable =
+                ControlEvent.itemUpdate(
+                        "brand-new", LiveItemCatalog.Status.ACTIVE, new float[] {1f}, null, 5);
+        unusable.sourceTopic = "items";
+        unusable.rawValue = new byte[] {1, 2};
+        harness.processElement2(new StreamRecord<>(unusable));
+        assertThat(harness.getSideOutput(InferenceBatcher.REJECTED))
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getValue().errorKind).isEqualTo("VALIDATION");
+                            assertThat(r.getValue().errorCode).isEqualTo("ITEM_FEATURES");
+                            assertThat(r.getValue().errorMessage)
+                                    .contains("brand-new")
+                                    .contains("cannot score items from their features");
+                            assertThat(r.getValue().rawValue).containsExactly(1, 2);
+                        });
+        // a status change at time 2, then a stale one from time 1: the newer one stays
+        harness.processElement2(new StreamRecord<>(ControlEvent.itemUpdate("b", false, 2)));
+        harness.processElement2(new StreamRecord<>(ControlEvent.itemUpdate("b", true, 1)));
+        harness.processElement1(update("u1", 1, "a"));
+        assertThat(flushAndTake().get(0).itemIds).containsExactly("c", "a");
     }
 
     @Test

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.missrec.model.data.ItemFeatureTable;
 import dev.missrec.model.interest.InterestTables;
 import dev.missrec.model.interest.InterestTokens;
 import dev.missrec.model.nn.Sequences;
@@ -84,6 +85,30 @@ public final class MissRecServing implements AutoCloseable {
 
     public int imageDim() {
         return block.imageDim();
+    }
+
+    /**
+     * Whether trained item {@code row} already has exactly these features (null = a missing
+     * modality, an all-zero row): re-announcing an item's own features changes nothing.
+     */
+    public boolean hasTrainedFeatures(int row, float[] text, float[] image) {
+        return row > 0
+                && row < model.numItems()
+                && sameRow(model.textFeatures(), row, text)
+                && sameRow(model.imageFeatures(), row, image);
+    }
+
+    private static boolean sameRow(ItemFeatureTable table, int row, float[] values) {
+        float[] trained = table.row(row);
+        if (values == null) {
+            for (float v : trained) {
+                if (v != 0f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Arrays.equals(trained, values);
     }
 
     /** The device the model and its tables live on. */

@@ -554,8 +554,10 @@ public final class InferenceEngine implements BatchRecommender {
                     features.add(new MissRecServing.RowFeatures(row, e.text(), e.image()));
                     versions.add(e.featuresVersion());
                 } else if (e.hasFeatures()
-                        && (row >= featuresVersion.length
-                                || e.featuresVersion() > featuresVersion[row])) {
+                        && e.featuresVersion() > featuresVersion[row]
+                        // re-announcing a trained item's own features changes nothing
+                        && !(featuresVersion[row] == 0
+                                && model.serving.hasTrainedFeatures(row, e.text(), e.image()))) {
                     features.add(new MissRecServing.RowFeatures(row, e.text(), e.image()));
                     versions.add(e.featuresVersion());
                 }
