@@ -189,7 +189,11 @@ public final class MissRecModel implements AutoCloseable {
         return tables;
     }
 
-    /** One Adam step on {@code batch}; returns the batch loss. */
+    /**
+     * One Adam step on {@code batch}; returns the batch loss. A non-finite loss is returned without
+     * updating anything (one such batch would otherwise turn Adam's state and every weight into
+     * NaN); the caller decides whether the run has diverged.
+     */
     public float trainStep(List<SequenceExample> batch) {
         requireInterests();
         float loss;
@@ -212,8 +216,11 @@ public final class MissRecModel implements AutoCloseable {
             NDArray lossArray =
                     block.loss(
                             out.get(0), out.get(1), sub.create(targets, new Shape(targets.length)));
-            collector.backward(lossArray);
             loss = lossArray.getFloat();
+            if (!Float.isFinite(loss)) {
+                return loss;
+            }
+            collector.backward(lossArray);
         }
         for (Parameter p : block.getParameters().values()) {
             if (!p.requiresGradient()) {

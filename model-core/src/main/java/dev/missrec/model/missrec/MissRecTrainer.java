@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains MISSRec from scratch with the fine-tuning objective (MISSREC-SPEC.md §3.2): interest
@@ -26,6 +28,7 @@ import java.util.function.UnaryOperator;
  * constructor; {@code patience} and {@code maxEpochs} from the settings.
  */
 public final class MissRecTrainer implements ScorerTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(MissRecTrainer.class);
     private final TrainStage stage;
     private final UnaryOperator<MissRecConfig> adjust;
 
@@ -132,21 +135,33 @@ public final class MissRecTrainer implements ScorerTrainer {
             model.discoverInterests(kmeansRandom);
             List<List<SequenceExample>> batches = batcher.epoch(epoch - 1);
             double sum = 0;
+            int applied = 0;
+            int skipped = 0;
             for (int i = 0; i < batches.size(); i++) {
                 float loss = model.trainStep(batches.get(i));
                 if (!Float.isFinite(loss)) {
-                    throw new IllegalStateException(
-                            "training diverged: loss "
-                                    + loss
-                                    + " at epoch "
-                                    + epoch
-                                    + " batch "
-                                    + i);
+                    // not applied (see trainStep); as in SasRecTrainer, only many such batches
+                    // make the run diverged
+                    skipped++;
+                    LOG.warn(
+                            "missrec epoch {} batch {}: loss {} not finite, update skipped",
+                            epoch,
+                            i,
+                            loss);
+                    if (skipped * 10 > batches.size()) {
+                        throw new IllegalStateException(
+                                "training diverged: "
+                                        + skipped
+                                        + " batches with a non-finite loss in epoch "
+                                        + epoch);
+                    }
+                    continue;
                 }
                 sum += loss;
-                listener.batchDone(i + 1, batches.size(), sum / (i + 1));
+                applied++;
+                listener.batchDone(i + 1, batches.size(), sum / applied);
             }
-            return sum / Math.max(1, batches.size());
+            return sum / Math.max(1, applied);
         }
 
         @Override
