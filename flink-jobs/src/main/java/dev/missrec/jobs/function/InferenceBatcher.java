@@ -261,7 +261,67 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
             superseded.add(pendingSwap); // a newer version supersedes the one still loading
         }
         requestedModel = ref;
-        pendingSwap = loader.submit(() -> factory.create(ref));
+        // broadcast state is read on the task thread; the copy goes with the load
+        Map<String, CatalogItem> catalog = copyCatalog();
+        pendingSwap = loader.submit(() -> prepare(factory.create(ref), catalog));
+    }
+
+    /**
+     * Gives a freshly loaded model the live catalog, off the task thread, so that its item tables
+     * are built before the switch. A model that cannot serve every catalog item (another feature
+     * size, or a kind that cannot score items from features) is refused: swapping it in would
+     * silently drop items the current model recommends.
+     */
+    private static BatchRecommender prepare(
+            BatchRecommender next, Map<String, CatalogItem> catalog) {
+        try {
+            List<String> refused = apply(next, catalog);
+            if (!refused.isEmpty()) {
+                throw new IllegalStateException(
+                        "model "
+                                + next.modelVersion()
+                                + " cannot serve "
+                                + refused.size()
+                                + " item(s) of the live catalog, e.g. "
+                                + refused.get(0));
+            }
+            next.catalogSize(); // builds the item tables now
+            return next;
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+    }
+
+    private Map<String, CatalogItem> copyCatalog() {
+        Map<String, CatalogItem> copy = new java.util.HashMap<>();
+        try {
+            for (Map.Entry<String, CatalogItem> e : itemCatalog.entries()) {
+                copy.put(e.getKey(), e.getValue());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the item catalog state", e);
+        }
+        return copy;
+    }
+
+    /** Applies every catalog item to {@code target}; returns the reasons of those it refused. */
+    private static List<String> apply(BatchRecommender target, Map<String, CatalogItem> catalog) {
+        List<String> refused = new ArrayList<>();
+        for (Map.Entry<String, CatalogItem> e : catalog.entrySet()) {
+            CatalogItem item = e.getValue();
+            ItemChange change =
+                    target.updateItem(
+                            e.getKey(),
+                            item.textEmbedding,
+                            item.imageEmbedding,
+                            item.status,
+                            item.updateTime);
+            if (!change.accepted()) {
+                refused.add(change.reason());
+            }
+        }
+        return refused;
     }
 
     /** Switches to a loaded model between batches; keeps the current one if loading failed. */
@@ -289,7 +349,21 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
             Thread.currentThread().interrupt();
             return;
         }
-        applyCatalog(next);
+        // records that arrived while it loaded (those it already has are no-ops)
+        List<String> refused = apply(next, copyCatalog());
+        if (!refused.isEmpty()) {
+            modelUpdatesRejected.inc();
+            LOG.error(
+                    "Rejected model update {}: it cannot serve {} catalog item(s), e.g. {}; still"
+                            + " serving {}",
+                    requestedModel,
+                    refused.size(),
+                    refused.get(0),
+                    recommender.modelVersion());
+            requestedModel = activeModel;
+            next.close();
+            return;
+        }
         BatchRecommender old = recommender;
         recommender = next;
         activeModel = requestedModel;
@@ -299,29 +373,15 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         old.close(); // safe: the task thread is the only user, and no batch is running
     }
 
-    /** Gives a newly loaded (or restored) model every item of the live catalog. */
+    /**
+     * Gives the model served at start (or restored) every item of the live catalog; items it cannot
+     * use are logged and counted, as there is no other model to fall back on.
+     */
     private void applyCatalog(BatchRecommender target) {
-        try {
-            for (Map.Entry<String, CatalogItem> e : itemCatalog.entries()) {
-                CatalogItem item = e.getValue();
-                ItemChange change =
-                        target.updateItem(
-                                e.getKey(),
-                                item.textEmbedding,
-                                item.imageEmbedding,
-                                item.status,
-                                item.updateTime);
-                if (!change.accepted()) {
-                    itemUpdatesNotInModel.inc();
-                    LOG.warn(
-                            "Model {} cannot serve catalog item {}: {}",
-                            target.modelVersion(),
-                            e.getKey(),
-                            change.reason());
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the item catalog state", e);
+        List<String> refused = apply(target, copyCatalog());
+        itemUpdatesNotInModel.inc(refused.size());
+        for (String reason : refused) {
+            LOG.warn("Model {} cannot serve a catalog item: {}", target.modelVersion(), reason);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.missrec.jobs.event.Recommended;
 import dev.missrec.jobs.event.SequenceUpdate;
 import dev.missrec.model.eval.SequenceScorer;
 import dev.missrec.model.serve.BatchRecommender;
+import dev.missrec.model.serve.ItemChange;
 import dev.missrec.model.serve.LiveItemCatalog;
 import dev.missrec.model.serve.Recommendations;
 import dev.missrec.model.serve.ScorerRecommender;
@@ -84,9 +85,32 @@ class InferenceBatcherTest {
                     return inner.recommend(histories, k);
                 }
 
+                // run-time items are accepted with 2 text features ("narrow" reads 3), not scored
+                private final java.util.Set<String> added = new java.util.HashSet<>();
+
                 @Override
                 public boolean knows(String itemId) {
-                    return inner.knows(itemId);
+                    return inner.knows(itemId) || added.contains(itemId);
+                }
+
+                @Override
+                public ItemChange updateItem(
+                        String itemId,
+                        float[] text,
+                        float[] image,
+                        LiveItemCatalog.Status status,
+                        long updateTime) {
+                    if (text == null) {
+                        return BatchRecommender.super.updateItem(
+                                itemId, text, image, status, updateTime);
+                    }
+                    int dim = version.equals("narrow") ? 3 : 2;
+                    if (text.length != dim) {
+                        return ItemChange.rejected(
+                                itemId + ": text has " + text.length + " values, reads " + dim);
+                    }
+                    added.add(itemId);
+                    return ItemChange.ACCEPTED;
                 }
 
                 @Override
@@ -300,7 +324,7 @@ class InferenceBatcherTest {
                             assertThat(r.getValue().errorCode).isEqualTo("ITEM_FEATURES");
                             assertThat(r.getValue().errorMessage)
                                     .contains("brand-new")
-                                    .contains("cannot score items from their features");
+                                    .contains("text has 1 values, reads 2");
                             assertThat(r.getValue().rawValue).containsExactly(1, 2);
                         });
         // a status change at time 2, then a stale one from time 1: the newer one stays
@@ -308,6 +332,29 @@ class InferenceBatcherTest {
         harness.processElement2(new StreamRecord<>(ControlEvent.itemUpdate("b", true, 1)));
         harness.processElement1(update("u1", 1, "a"));
         assertThat(flushAndTake().get(0).itemIds).containsExactly("c", "a");
+    }
+
+    @Test
+    void shouldRefuseAModelThatCannotServeTheLiveCatalogAndKeepServing() throws Exception {
+        open(32, 10_000);
+        harness.processElement2(
+                new StreamRecord<>(
+                        ControlEvent.itemUpdate(
+                                "fresh", LiveItemCatalog.Status.ACTIVE, new float[2], null, 1)));
+        assertThat(harness.getSideOutput(InferenceBatcher.REJECTED)).isNull();
+        harness.processElement2(
+                new StreamRecord<>(
+                        ControlEvent.modelUpdate(new ModelRef("narrow", "narrow", "ab"))));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!CLOSED.contains("narrow") && System.nanoTime() < deadline) {
+            harness.processElement1(update("probe", 1, "a"));
+            assertThat(flushAndTake().get(0).modelVersion).isEqualTo("v1");
+            Thread.sleep(20);
+        }
+        assertThat(CLOSED).containsExactly("narrow"); // refused and closed; v1 still serves
+        harness.processElement2(
+                new StreamRecord<>(ControlEvent.modelUpdate(new ModelRef("v2", "v2", "cd"))));
+        assertThat(awaitServedVersion("v2")).isEqualTo("v2");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.missrec.model.serve;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class LiveItemCatalog {
      *
      * @param text text features, or null when the item has no text embedding
      * @param image image features, or null when it has no image embedding
-     * @return false when an update at least as new is already held (the update is ignored)
+     * @return false when a newer update, or this same one, is already held (nothing changes)
      */
     public synchronized boolean put(
             String itemId, float[] text, float[] image, Status status, long updateTime) {
@@ -71,6 +72,13 @@ public final class LiveItemCatalog {
         Entry old = entries.get(itemId);
         if (old != null && old.updateTime() > updateTime) {
             return false;
+        }
+        if (old != null
+                && old.updateTime() == updateTime
+                && old.status() == status
+                && Arrays.equals(old.text(), text)
+                && Arrays.equals(old.image(), image)) {
+            return false; // the same record again (a replay): nothing changes
         }
         long v = version + 1;
         entries.put(
@@ -97,6 +105,9 @@ public final class LiveItemCatalog {
         Entry old = entries.get(itemId);
         if (old != null && old.updateTime() > updateTime) {
             return false;
+        }
+        if (old != null && old.updateTime() == updateTime && old.status() == status) {
+            return false; // the same change again
         }
         long v = version + 1;
         entries.put(
