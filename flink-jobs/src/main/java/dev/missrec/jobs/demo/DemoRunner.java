@@ -108,18 +108,20 @@ public final class DemoRunner {
         say("loading the data");
         DemoData data =
                 switch (settings.source()) {
-                    case SYNTHETIC -> DemoData.synthetic(400, 240, settings.newItems(), 42);
-                    case DATASET -> DemoData.recBole(settings.path(), settings.newItems());
+                    case SYNTHETIC ->
+                            DemoData.synthetic(
+                                    400, 240, settings.newItems(), settings.events(), 42);
+                    case DATASET ->
+                            DemoData.recBole(
+                                    settings.path(), settings.newItems(), settings.events());
                     case MOVIELENS ->
                             DemoData.movieLens(
                                     settings.path(),
                                     settings.newItems(),
+                                    settings.events(),
                                     work.resolve("text-cache"));
                 };
         List<ClickEvent> clicks = data.clicks();
-        if (settings.events() > 0 && settings.events() < clicks.size()) {
-            clicks = clicks.subList(0, settings.events());
-        }
         say(
                 String.format(
                         Locale.ROOT,
@@ -161,7 +163,7 @@ public final class DemoRunner {
         jobOptions.put("bootstrap.servers", bootstrap);
         jobOptions.put("group.id", run);
         jobOptions.put("transactional-id-prefix", run);
-        jobOptions.put("k", "5");
+        jobOptions.put("k", "10");
         jobOptions.put("checkpoint.interval", "1s");
         jobOptions.put("transaction.timeout", "5min");
         RecommendJobOptions options = RecommendJobOptions.fromMap(jobOptions);
@@ -403,12 +405,19 @@ public final class DemoRunner {
     private static String describe(Recommendation r, Map<String, String> texts, Set<String> fresh) {
         StringBuilder b = new StringBuilder();
         b.append(r.getUserId()).append(" [").append(r.getModelVersion()).append("]:");
-        for (ScoredItem i : r.getItems()) {
+        // the first five, and any new item further down with its rank
+        List<ScoredItem> items = r.getItems();
+        for (int rank = 1; rank <= items.size(); rank++) {
+            ScoredItem i = items.get(rank - 1);
+            boolean isNew = fresh.contains(i.getItemId());
+            if (rank > 5 && !isNew) {
+                continue;
+            }
             String text = texts.getOrDefault(i.getItemId(), i.getItemId());
             if (text.length() > 28) {
                 text = text.substring(0, 27) + "…";
             }
-            b.append(fresh.contains(i.getItemId()) ? "  *NEW* " : "  ").append(text);
+            b.append(rank > 5 ? "  … #" + rank : "").append(isNew ? "  *NEW* " : "  ").append(text);
         }
         return b.toString();
     }
