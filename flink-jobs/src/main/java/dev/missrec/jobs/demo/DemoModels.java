@@ -37,7 +37,17 @@ final class DemoModels {
             PrintWriter out)
             throws IOException {
         ModelRegistry registry = ModelRegistry.open(registryDir);
-        String key = data.name() + "-" + data.numItems() + "-" + preset + "-e" + epochs;
+        // the exact item table: models trained without other held-out items must not be reused
+        String key =
+                data.name()
+                        + "-"
+                        + Integer.toHexString(java.util.Arrays.hashCode(data.itemTokens()))
+                        + "-"
+                        + data.train().size()
+                        + "-"
+                        + preset
+                        + "-e"
+                        + epochs;
         Path index = registryDir.resolve(INDEX);
         Properties known = new Properties();
         if (Files.exists(index)) {
