@@ -37,10 +37,16 @@ class MissrecCliTest {
     }
 
     @Test
-    void shouldSayTheDemoIsNotBuiltYetAndListTheStepsWithExitCodeOne() {
-        Result r = run("demo");
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("not built yet").contains("./missrec kafka start");
+    void shouldRefuseBadDemoArgumentsWithExitCodeTwoBeforeStartingAnything() {
+        Result both = run("demo", "--dataset", ".", "--movielens", ".");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("at most one of --dataset and --movielens");
+        Result preset = run("demo", "--preset", "huge");
+        assertThat(preset.exitCode()).isEqualTo(2);
+        assertThat(preset.err()).contains("--preset must be tiny or paper");
+        Result missing = run("demo", "--dataset", "no/such/dir");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("dataset directory not found");
     }
 
     @Test
