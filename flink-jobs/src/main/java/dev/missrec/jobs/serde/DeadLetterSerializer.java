@@ -22,7 +22,12 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Reje
         if (serde == null) {
             serde = Serdes.deadLetter();
         }
+        // stamped with the rejection time (see RecommendationSerializer: retention)
         return new ProducerRecord<>(
-                topic, null, timestamp, r.rawKey, serde.serialize(DeadLetters.toAvro(r)));
+                topic,
+                null,
+                r.errorTime > 0 ? r.errorTime : System.currentTimeMillis(),
+                r.rawKey,
+                serde.serialize(DeadLetters.toAvro(r)));
     }
 }

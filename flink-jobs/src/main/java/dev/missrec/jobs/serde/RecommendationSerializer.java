@@ -48,10 +48,12 @@ public class RecommendationSerializer implements KafkaRecordSerializationSchema<
         if (serde == null) {
             serde = Serdes.recommendation();
         }
+        // stamped with when it was produced, not with the click's event time: a replay of old
+        // events would otherwise write records the topic's time retention deletes at once
         return new ProducerRecord<>(
                 topic,
                 null,
-                timestamp,
+                r.producedTime,
                 r.userId.getBytes(StandardCharsets.UTF_8),
                 serde.serialize(toAvro(r)));
     }
