@@ -14,8 +14,9 @@ import java.nio.file.Path;
 /**
  * Loads model versions from the model registry: the configured (or latest) version at start, and
  * the version a {@code ModelUpdate} names on a hot swap — only if its location is inside the
- * registry, every file passes its checksum and its manifest's SHA-256 equals the announced one. The
- * model scores the item catalog of the dataset it was trained on.
+ * registry, every file passes its checksum, its manifest's SHA-256 equals the announced one and its
+ * dimensions fit the catalog ({@link CatalogFit}). The model scores the item catalog of the dataset
+ * it was trained on.
  */
 public class RegistryRecommenderFactory implements RecommenderFactory {
     private final String registryRoot;
@@ -72,6 +73,7 @@ public class RegistryRecommenderFactory implements RecommenderFactory {
 
     private BatchRecommender load(RegisteredModel model) {
         SequenceDataset data = RecBoleDatasetReader.read(Path.of(datasetDir));
+        CatalogFit.check(model, data);
         TrainedScorer scorer =
                 ModelCatalog.standard()
                         .artifactsForKind(model.manifest().modelKind())

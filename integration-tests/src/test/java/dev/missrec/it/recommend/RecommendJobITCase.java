@@ -48,7 +48,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,13 +119,6 @@ class RecommendJobITCase {
     }
 
     @Test
-    @Disabled(
-            "Open problem (issue 6 note): with the failure injected right after a checkpoint"
-                    + " completes, i.e. before the sink commits it, the restored job lost the"
-                    + " recommendations of the first ~30 clicks of one partition in 4 of 4 full-suite"
-                    + " runs (never written, not even uncommitted), while isolated runs pass."
-                    + " Also lost with the broker at transaction.version=1; the missing events are a"
-                    + " prefix of one source partition. Kept as the regression test.")
     void shouldStillDeliverEveryRecommendationExactlyOnceAfterAnInjectedFailure() throws Exception {
         String p = "b-";
         FailOnceFactory factory =
