@@ -27,16 +27,16 @@ import java.util.Map;
  * @param data the dataset as read back from {@code datasetDir}
  * @param versions the published versions, in order
  */
-record TrainedRegistry(
+public record TrainedRegistry(
         Path datasetDir, Path registryDir, SequenceDataset data, List<RegisteredModel> versions) {
 
     /** Items of the served catalog. */
-    static final int ITEMS = 60;
+    public static final int ITEMS = 60;
 
     /** Feature size of the served catalog's text and image features. */
-    static final int FEATURE_DIM = 32;
+    public static final int FEATURE_DIM = 32;
 
-    static TrainedRegistry create(Path dir, int versions) throws IOException {
+    public static TrainedRegistry create(Path dir, int versions) throws IOException {
         SequenceDataset generated =
                 new SyntheticDatasetGenerator(
                                 SyntheticDatasetGenerator.Options.builder()
@@ -75,7 +75,7 @@ record TrainedRegistry(
      * items} items, {@code featureDim}-dimensional features) and publishes it here as the next
      * version: a valid artifact that does not fit the served catalog when a size differs.
      */
-    RegisteredModel publishVariant(Path dir, String model, int items, int featureDim)
+    public RegisteredModel publishVariant(Path dir, String model, int items, int featureDim)
             throws IOException {
         SequenceDataset generated =
                 new SyntheticDatasetGenerator(
