@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             KafkaCommand.class,
             RunCommand.class,
+            BenchCommand.class,
             AnnounceCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,

@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
             "topic.dead-letters, topic.items, topic.model-updates, group.id, k, sequence.max-length,",
             "inference.batch-size, inference.batch-deadline, state.ttl, lateness,",
             "watermark.out-of-orderness, recompute.min-interval, recompute.event-types,",
-            "checkpoint.interval, delivery, transactional-id-prefix, transaction.timeout, kafka.*"
+            "checkpoint.interval, network.buffer-timeout, delivery, transactional-id-prefix,",
+            "transaction.timeout, kafka.*"
         })
 public final class RunCommand implements Callable<Integer> {
 

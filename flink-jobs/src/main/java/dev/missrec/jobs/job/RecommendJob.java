@@ -81,6 +81,7 @@ public final class RecommendJob {
     /** Adds the pipeline to {@code env}; stable uids keep savepoints compatible across releases. */
     public void addTo(StreamExecutionEnvironment env) {
         boundCheckpointsByTransactionTimeout(env, options);
+        env.setBufferTimeout(options.bufferTimeout().toMillis());
         WatermarkStrategy<ParsedClick> watermarks =
                 WatermarkStrategy.<ParsedClick>forBoundedOutOfOrderness(options.outOfOrderness())
                         .withTimestampAssigner(
