@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -160,8 +162,8 @@ public final class PipelineBenchmark {
         List<String[]> histories = histories(clicks);
         int b = settings.batchSize();
         try (BatchRecommender model = factory.create()) {
-            // warm-up: the first calls allocate and pick kernels
-            for (int i = 0; i < Math.min(3, histories.size() / b); i++) {
+            // warm-up: the first calls allocate, pick kernels and get compiled by the JIT
+            for (int i = 0; i < Math.min(20, histories.size() / b); i++) {
                 model.recommend(histories.subList(i * b, (i + 1) * b), settings.k());
             }
             int scored = 0;
@@ -192,16 +194,23 @@ public final class PipelineBenchmark {
                                 + delivery
                                 + ")");
             }
-            long first = Long.MAX_VALUE;
-            long last = Long.MIN_VALUE;
-            for (Recommendation r : recs) {
-                first = Math.min(first, r.getProducedTime().toEpochMilli());
-                last = Math.max(last, r.getProducedTime().toEpochMilli());
-            }
-            return (recs.size() - 1) / (Math.max(1, last - first) / 1000.0);
+            return sustainedRate(
+                    recs.stream().mapToLong(r -> r.getProducedTime().toEpochMilli()).toArray());
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Recommendations per second between the 10th and the 90th percentile of their produce times:
+     * the steady state, without the job's first (JIT-cold) and last (draining) moments.
+     */
+    static double sustainedRate(long[] producedMillis) {
+        long[] t = producedMillis.clone();
+        Arrays.sort(t);
+        int from = t.length / 10;
+        int to = t.length * 9 / 10;
+        return (to - from) / (Math.max(1, t[to] - t[from]) / 1000.0);
     }
 
     private Latency latencyAt(DeliveryGuarantee delivery, List<ClickEvent> clicks, double rate)
@@ -228,6 +237,30 @@ public final class PipelineBenchmark {
                 throw new IllegalStateException(
                         "only " + millis.length + " of " + n + " recommendations arrived");
             }
+            // where the time goes: the model call's share, and how full the batches were
+            double[] inference =
+                    recs.stream()
+                            .skip(1)
+                            .filter(r -> r.getInferenceLatencyMicros() != null)
+                            .mapToDouble(r -> r.getInferenceLatencyMicros() / 1000.0)
+                            .sorted()
+                            .toArray();
+            long batches =
+                    recs.stream()
+                            .skip(1)
+                            .map(
+                                    r ->
+                                            r.getProducedTime().toEpochMilli()
+                                                    + "/"
+                                                    + r.getInferenceLatencyMicros())
+                            .distinct()
+                            .count();
+            log.printf(
+                    "%s: model call p50 %.1f ms, p99 %.1f ms; mean batch %.1f%n",
+                    delivery,
+                    percentile(inference, 50),
+                    percentile(inference, 99),
+                    (double) inference.length / Math.max(1, batches));
             return new Latency(percentile(millis, 50), percentile(millis, 99), millis.length);
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
@@ -286,6 +319,10 @@ public final class PipelineBenchmark {
         p.put(ProducerConfig.LINGER_MS_CONFIG, ratePerSecond > 0 ? "0" : "5");
         dev.missrec.jobs.feed.Pacer pacer =
                 ratePerSecond > 0 ? dev.missrec.jobs.feed.Pacer.system(ratePerSecond) : null;
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        AtomicLong acknowledged = new AtomicLong();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             for (ClickEvent c : clicks) {
                 if (pacer != null) {
@@ -295,9 +332,31 @@ public final class PipelineBenchmark {
                         new ProducerRecord<>(
                                 topic,
                                 c.getUserId().getBytes(StandardCharsets.UTF_8),
-                                Serdes.clickEvent().serialize(c)));
+                                Serdes.clickEvent().serialize(c)),
+                        (metadata, e) -> {
+                            if (e != null) {
+                                failure.compareAndSet(null, e);
+                            } else {
+                                acknowledged.incrementAndGet();
+                            }
+                        });
+                if (failure.get() != null) {
+                    break;
+                }
             }
             producer.flush();
+        }
+        // a click the broker never stored would read as one the job lost
+        if (failure.get() != null || acknowledged.get() != clicks.size()) {
+            throw new IllegalStateException(
+                    "writing the clicks to "
+                            + topic
+                            + " failed: "
+                            + acknowledged.get()
+                            + " of "
+                            + clicks.size()
+                            + " acknowledged",
+                    failure.get());
         }
     }
 
