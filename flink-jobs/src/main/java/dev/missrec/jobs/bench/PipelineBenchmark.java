@@ -401,6 +401,7 @@ public final class PipelineBenchmark {
                     topics.add(new NewTopic(name(t), partitions, (short) 1));
                 }
                 admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+                awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
             }
         }
 
@@ -414,6 +415,34 @@ public final class PipelineBenchmark {
 
         String recs() {
             return name("recs");
+        }
+    }
+
+    /**
+     * Waits until the broker serves every partition of {@code topics}. An idempotent producer
+     * writing to a partition the broker does not serve yet can have its first batch retried after
+     * later ones were stored; the broker then refuses it as out of order, and the first clicks of
+     * that partition are lost (seen here right after topic creation).
+     */
+    static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean ready =
+                    admin
+                            .describeTopics(topics)
+                            .allTopicNames()
+                            .get(30, TimeUnit.SECONDS)
+                            .values()
+                            .stream()
+                            .flatMap(d -> d.partitions().stream())
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " have no leader after 30 s");
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -64,13 +64,35 @@ public final class KafkaBrokerExtension implements BeforeAllCallback {
         return bootstrapServers;
     }
 
-    /** Creates a topic and waits until it exists. */
+    /**
+     * Creates a topic and waits until the broker serves every partition of it: an idempotent
+     * producer that writes before that can have its first batch refused as out of order after a
+     * retry, losing the first records of a partition.
+     */
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!allPartitionsLed(admin, name)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + name + " has no leader after 30 s");
+                }
+                Thread.sleep(50);
+            }
         }
+    }
+
+    private static boolean allPartitionsLed(Admin admin, String topic) throws Exception {
+        return admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .stream()
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
 
     /** A byte-array producer with idempotence on. */

@@ -31,6 +31,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -134,8 +136,8 @@ class RecommendJobITCase {
         RecommendJob.onKafka(options, factory).addTo(env);
         JobClient job = env.executeAsync("recommend-job-it-" + p);
         try {
-            Thread producer = log.sendInBackground(10, FailOnceFactory.SERVING);
-            producer.join();
+            // a write that failed must fail the test as such, not read as clicks the job lost
+            log.sendInBackground(10, FailOnceFactory.SERVING).get(5, TimeUnit.MINUTES);
             assertRecommendations(p, stream, factory.delegate);
         } finally {
             job.cancel().get();
@@ -374,20 +376,17 @@ class RecommendJobITCase {
         }
 
         /** Writes every record on another thread once {@code start} opens. */
-        Thread sendInBackground(long pauseMillis, java.util.concurrent.CountDownLatch start) {
-            Thread t =
-                    new Thread(
-                            () -> {
-                                try {
-                                    start.await();
-                                    send(pauseMillis);
-                                } catch (Exception e) {
-                                    throw new IllegalStateException("writing the clicks failed", e);
-                                }
-                            },
-                            "click-writer");
-            t.start();
-            return t;
+        CompletableFuture<Void> sendInBackground(
+                long pauseMillis, java.util.concurrent.CountDownLatch start) {
+            return CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            start.await();
+                            send(pauseMillis);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("writing the clicks failed", e);
+                        }
+                    });
         }
     }
 
