@@ -225,7 +225,7 @@ public final class PipelineBenchmark {
             }
             int n = (int) Math.min(clicks.size() - 1, Math.max(100, rate * latencyPhaseSeconds()));
             write(t.clicks(), clicks.subList(1, 1 + n), rate);
-            List<Recommendation> recs = read(t.recs(), 1 + n, timeoutFor(n, rate / 4));
+            List<Recommendation> recs = read(t.recs(), 1 + n, timeoutFor(n, rate / 10));
             double[] millis =
                     recs.stream()
                             .skip(1)
