@@ -295,7 +295,7 @@ class JobJarOnClusterITCase {
                     .isTrue();
         }
         assertThat(triggers)
-                .as("recommendations on %srecs (cluster log %s)", p, clusterLog)
+                .as(() -> "recommendations on " + p + "recs; the cluster's errors:\n" + causes())
                 .hasSize(USERS);
     }
 
@@ -315,6 +315,20 @@ class JobJarOnClusterITCase {
         }
         throw new IllegalStateException(
                 "the cluster did not serve within " + timeout + ":\n" + tail(readLog()));
+    }
+
+    /** The distinct "Caused by" lines of the cluster's log: why its jobs failed, if they did. */
+    private static String causes() {
+        try {
+            return readLog()
+                    .lines()
+                    .filter(l -> l.startsWith("Caused by"))
+                    .distinct()
+                    .limit(10)
+                    .collect(java.util.stream.Collectors.joining("\n"));
+        } catch (IOException e) {
+            return "(cannot read " + clusterLog + ": " + e + ")";
+        }
     }
 
     private static String readLog() throws IOException {
