@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,6 +38,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -426,23 +428,29 @@ public final class PipelineBenchmark {
      */
     static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            boolean ready =
-                    admin
-                            .describeTopics(topics)
-                            .allTopicNames()
-                            .get(30, TimeUnit.SECONDS)
-                            .values()
-                            .stream()
-                            .flatMap(d -> d.partitions().stream())
-                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            if (ready) {
-                return;
-            }
+        while (!allLed(admin, topics)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topics " + topics + " have no leader after 30 s");
             }
             Thread.sleep(100);
+        }
+    }
+
+    private static boolean allLed(Admin admin, List<String> topics) throws Exception {
+        try {
+            return admin
+                    .describeTopics(topics)
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
+                    .stream()
+                    .flatMap(d -> d.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // the broker has not caught up with the controller yet
+            }
+            throw e;
         }
     }
 
