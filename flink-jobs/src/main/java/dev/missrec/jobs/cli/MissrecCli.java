@@ -1,6 +1,5 @@
 package dev.missrec.jobs.cli;
 
-import dev.missrec.model.cli.BenchCommand;
 import dev.missrec.model.cli.CompareCommand;
 import dev.missrec.model.cli.EvalCommand;
 import dev.missrec.model.cli.GenerateCommand;
@@ -29,6 +28,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             KafkaCommand.class,
             RunCommand.class,
+            BenchCommand.class,
             AnnounceCommand.class,
             ProduceCommand.class,
             ConsumeCommand.class,
@@ -37,7 +37,6 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             GenerateCommand.class,
             RegistryCommand.class,
-            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MissrecCli {

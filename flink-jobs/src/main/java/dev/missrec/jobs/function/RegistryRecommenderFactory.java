@@ -18,9 +18,10 @@ import java.nio.file.Path;
 /**
  * Loads model versions from the model registry: the configured (or latest) version at start, and
  * the version a {@code ModelUpdate} names on a hot swap — only if its location is inside the
- * registry, every file passes its checksum and its manifest's SHA-256 equals the announced one. A
- * MISSRec model is served by the {@link InferenceEngine} over its own items plus the live catalog;
- * other kinds score the item catalog of the dataset they were trained on.
+ * registry, every file passes its checksum, its manifest's SHA-256 equals the announced one and its
+ * dimensions fit the catalog ({@link CatalogFit}). A MISSRec model is served by the {@link
+ * InferenceEngine} over its own items plus the live catalog; other kinds score the item catalog of
+ * the dataset they were trained on.
  */
 public class RegistryRecommenderFactory implements RecommenderFactory {
     private final String registryRoot;
@@ -95,6 +96,11 @@ public class RegistryRecommenderFactory implements RecommenderFactory {
 
     private BatchRecommender load(RegisteredModel model) {
         if (MissRecArtifact.KIND.equals(model.manifest().modelKind())) {
+            if (datasetDir != null) {
+                // its feature sizes must be the catalog's; its item table may differ (a
+                // fine-tuned child brings the items that appeared since its parent)
+                CatalogFit.checkFeatureSizes(model, RecBoleDatasetReader.read(Path.of(datasetDir)));
+            }
             // a MISSRec artifact carries its items' features: no dataset needed, and new items
             // from the items topic join its catalog at run time
             return InferenceEngine.load(
@@ -114,6 +120,7 @@ public class RegistryRecommenderFactory implements RecommenderFactory {
                             + " dataset directory");
         }
         SequenceDataset data = RecBoleDatasetReader.read(Path.of(datasetDir));
+        CatalogFit.check(model, data);
         TrainedScorer scorer =
                 ModelCatalog.standard()
                         .artifactsForKind(model.manifest().modelKind())

@@ -26,11 +26,13 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -78,6 +80,8 @@ public final class RecommendJob {
 
     /** Adds the pipeline to {@code env}; stable uids keep savepoints compatible across releases. */
     public void addTo(StreamExecutionEnvironment env) {
+        boundCheckpointsByTransactionTimeout(env, options);
+        env.setBufferTimeout(options.bufferTimeout().toMillis());
         WatermarkStrategy<ParsedClick> watermarks =
                 WatermarkStrategy.<ParsedClick>forBoundedOutOfOrderness(options.outOfOrderness())
                         .withTimestampAssigner(
@@ -142,6 +146,52 @@ public final class RecommendJob {
                 .name("dead-letters")
                 .uid("dead-letters-sink");
     }
+
+    /**
+     * Caps the checkpoint timeout so that no checkpoint can complete after the broker may have
+     * aborted one of its transactions.
+     *
+     * <p>A transaction of the exactly-once sink opens with the first record after a checkpoint
+     * barrier and is committed only when the next checkpoint completes, so it lives about one
+     * checkpoint interval plus up to two checkpoint durations. If that exceeds {@code
+     * transaction.timeout}, the broker aborts the transaction while the checkpoint still completes;
+     * the committer then finds its producer fenced and only logs it, so the records are silently
+     * lost (measured: RecommendJobITCase with a 15 s timeout). Flink's default checkpoint timeout
+     * (10 min) is longer than the default transaction timeout (5 min), so it must be bounded here;
+     * a checkpoint that expires fails the job instead, which then replays from the last good one.
+     *
+     * @throws IllegalArgumentException if the transaction timeout leaves no time for a checkpoint
+     */
+    static void boundCheckpointsByTransactionTimeout(
+            StreamExecutionEnvironment env, RecommendJobOptions o) {
+        if (o.deliveryGuarantee() != DeliveryGuarantee.EXACTLY_ONCE) {
+            return;
+        }
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        long interval = Math.max(0, checkpoints.getCheckpointInterval());
+        // the transaction opened at checkpoint N's barrier waits for N to complete, for N+1 to be
+        // triggered and for N+1 to complete: at most the interval plus two checkpoint timeouts
+        long budget = (o.transactionTimeout().toMillis() - interval - COMMIT_MARGIN.toMillis()) / 2;
+        if (budget < MIN_CHECKPOINT_TIMEOUT.toMillis()) {
+            throw new IllegalArgumentException(
+                    "transaction.timeout "
+                            + o.transactionTimeout()
+                            + " is too short for a checkpoint interval of "
+                            + Duration.ofMillis(interval)
+                            + ": it must exceed the interval by at least "
+                            + COMMIT_MARGIN.plus(MIN_CHECKPOINT_TIMEOUT.multipliedBy(2))
+                            + ", or transactions expire before their checkpoint commits them");
+        }
+        if (checkpoints.getCheckpointTimeout() > budget) {
+            checkpoints.setCheckpointTimeout(budget);
+        }
+    }
+
+    /** The time a completed checkpoint's commit may take to reach the broker. */
+    static final Duration COMMIT_MARGIN = Duration.ofSeconds(10);
+
+    /** The shortest checkpoint timeout worth running with. */
+    static final Duration MIN_CHECKPOINT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The Kafka source of the clicks topic (committed offsets, else earliest). */
     public static KafkaSource<ParsedClick> kafkaSource(RecommendJobOptions o) {

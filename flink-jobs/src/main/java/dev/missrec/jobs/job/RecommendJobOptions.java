@@ -37,6 +37,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param triggerEventTypes event types that trigger a recommendation ({@code
  *     recompute.event-types}, comma-separated, default all)
  * @param checkpointInterval ({@code checkpoint.interval}, default 10s)
+ * @param bufferTimeout longest a record waits in a network buffer between operators ({@code
+ *     network.buffer-timeout}, default 5ms; Flink's own default, 100ms, would dominate latency)
  * @param deliveryGuarantee ({@code delivery}, EXACTLY_ONCE (default) or AT_LEAST_ONCE)
  * @param transactionalIdPrefix ({@code transactional-id-prefix}, default "missrec-recommend")
  * @param transactionTimeout must not exceed the broker's {@code transaction.max.timeout.ms} ({@code
@@ -61,6 +63,7 @@ public record RecommendJobOptions(
         Duration minRecomputeInterval,
         Set<String> triggerEventTypes,
         Duration checkpointInterval,
+        Duration bufferTimeout,
         DeliveryGuarantee deliveryGuarantee,
         String transactionalIdPrefix,
         Duration transactionTimeout,
@@ -132,6 +135,7 @@ public record RecommendJobOptions(
                                 .filter(s -> !s.isEmpty())
                                 .collect(Collectors.toSet()),
                         duration(take(m, "checkpoint.interval", "10s")),
+                        duration(take(m, "network.buffer-timeout", "5ms")),
                         DeliveryGuarantee.valueOf(take(m, "delivery", "EXACTLY_ONCE")),
                         take(m, "transactional-id-prefix", "missrec-recommend"),
                         duration(take(m, "transaction.timeout", "5min")),

@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hot swap in the running RecommendJob, through Kafka: a {@code ModelUpdate} whose checksum does
- * not match the registry is rejected and the serving model stays; a valid one switches every
- * subtask to the new version, with no recommendation lost or duplicated.
+ * not match the registry, or whose model's feature size does not fit the served catalog, is
+ * rejected and the serving model stays; a valid one switches every subtask to the new version, with
+ * no recommendation lost or duplicated.
  */
 class HotSwapITCase {
     private static final int USERS = 30;
@@ -121,6 +122,23 @@ class HotSwapITCase {
             sent += clicks(p, "b", items, 100);
             versions = awaitRecommendations(p, sent);
             assertThat(byBatch(versions, "b")).containsOnly(v1.version());
+
+            // 2b. a valid artifact whose feature size does not fit the served catalog: rejected
+            RegisteredModel misfit =
+                    registry.publishVariant(tmp, "missrec-inductive", TrainedRegistry.ITEMS, 16);
+            announce(
+                    p,
+                    new ModelUpdate(
+                            misfit.version(),
+                            misfit.version(),
+                            misfit.manifestSha256(),
+                            Map.of(),
+                            Instant.now(),
+                            null));
+            Thread.sleep(2_000);
+            sent += clicks(p, "b2", items, 120);
+            versions = awaitRecommendations(p, sent);
+            assertThat(byBatch(versions, "b2")).containsOnly(v1.version());
 
             // 3. the real announcement: both subtasks switch between two batches
             announce(

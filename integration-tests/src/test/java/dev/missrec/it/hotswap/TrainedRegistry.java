@@ -5,7 +5,9 @@ import dev.missrec.model.data.RecBoleDatasetReader;
 import dev.missrec.model.data.RecBoleDatasetWriter;
 import dev.missrec.model.data.SequenceDataset;
 import dev.missrec.model.data.SyntheticDatasetGenerator;
+import dev.missrec.model.eval.ModelCatalog;
 import dev.missrec.model.eval.TrainSettings;
+import dev.missrec.model.eval.TrainedScorer;
 import dev.missrec.model.sasrec.SasRecModel;
 import dev.missrec.model.sasrec.SasRecTrainer;
 import dev.missrec.model.serve.ModelRegistry;
@@ -25,15 +27,22 @@ import java.util.Map;
  * @param data the dataset as read back from {@code datasetDir}
  * @param versions the published versions, in order
  */
-record TrainedRegistry(
+public record TrainedRegistry(
         Path datasetDir, Path registryDir, SequenceDataset data, List<RegisteredModel> versions) {
 
-    static TrainedRegistry create(Path dir, int versions) throws IOException {
+    /** Items of the served catalog. */
+    public static final int ITEMS = 60;
+
+    /** Feature size of the served catalog's text and image features. */
+    public static final int FEATURE_DIM = 32;
+
+    public static TrainedRegistry create(Path dir, int versions) throws IOException {
         SequenceDataset generated =
                 new SyntheticDatasetGenerator(
                                 SyntheticDatasetGenerator.Options.builder()
                                         .optUsers(120)
-                                        .optItems(60)
+                                        .optItems(ITEMS)
+                                        .optFeatureDim(FEATURE_DIM)
                                         .optSeed(5)
                                         .build())
                         .generate();
@@ -59,5 +68,40 @@ record TrainedRegistry(
             published.add(registry.publishCopy(out));
         }
         return new TrainedRegistry(datasetDir, registryDir, data, List.copyOf(published));
+    }
+
+    /**
+     * Trains {@code model} on a variant of this registry's dataset (same users and seed, {@code
+     * items} items, {@code featureDim}-dimensional features) and publishes it here as the next
+     * version: a valid artifact that does not fit the served catalog when a size differs.
+     */
+    public RegisteredModel publishVariant(Path dir, String model, int items, int featureDim)
+            throws IOException {
+        SequenceDataset generated =
+                new SyntheticDatasetGenerator(
+                                SyntheticDatasetGenerator.Options.builder()
+                                        .optUsers(120)
+                                        .optItems(items)
+                                        .optFeatureDim(featureDim)
+                                        .optSeed(5)
+                                        .build())
+                        .generate();
+        String name = model + "-" + items + "x" + featureDim;
+        Path variantDir = dir.resolve("data-" + name);
+        RecBoleDatasetWriter.write(generated, variantDir);
+        SequenceDataset variant = RecBoleDatasetReader.read(variantDir);
+        ModelCatalog catalog = ModelCatalog.standard();
+        Path out = dir.resolve(name);
+        try (TrainedScorer scorer =
+                catalog.trainer(model).fit(variant, new TrainSettings("tiny", 1, 1, 1, false))) {
+            catalog.artifacts(model)
+                    .orElseThrow()
+                    .save(
+                            scorer,
+                            out,
+                            new DataDescription(variant.name(), variant.numUsers(), items, 0, null),
+                            Map.of());
+        }
+        return ModelRegistry.open(registryDir).publishCopy(out);
     }
 }

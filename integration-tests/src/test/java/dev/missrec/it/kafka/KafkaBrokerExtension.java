@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -64,12 +66,41 @@ public final class KafkaBrokerExtension implements BeforeAllCallback {
         return bootstrapServers;
     }
 
-    /** Creates a topic and waits until it exists. */
+    /**
+     * Creates a topic and waits until the broker serves every partition of it: an idempotent
+     * producer that writes before that can have its first batch refused as out of order after a
+     * retry, losing the first records of a partition.
+     */
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!allPartitionsLed(admin, name)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + name + " has no leader after 30 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static boolean allPartitionsLed(Admin admin, String topic) throws Exception {
+        try {
+            return admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false; // the broker has not caught up with the controller yet
+            }
+            throw e;
         }
     }
 
