@@ -103,8 +103,9 @@ class MultiHeadAttentionBlockTest {
                     assertThat((double) a.square().mean().sqrt().getFloat())
                             .isCloseTo(0.02, within(0.002));
                 } else {
+                    // the bound as a float32 (the uniform's range) may round up past the double
                     assertThat((double) a.abs().max().getFloat())
-                            .isLessThanOrEqualTo(bound)
+                            .isLessThanOrEqualTo((double) (float) bound)
                             .isGreaterThan(bound * 0.99);
                 }
             }
