@@ -190,9 +190,10 @@ public final class MissRecModel implements AutoCloseable {
     }
 
     /**
-     * One Adam step on {@code batch}; returns the batch loss. A non-finite loss is returned without
-     * updating anything (one such batch would otherwise turn Adam's state and every weight into
-     * NaN); the caller decides whether the run has diverged.
+     * One Adam step on {@code batch}; returns the batch loss. A batch whose loss or gradients are
+     * not finite updates nothing and returns a non-finite value (one such batch would otherwise
+     * turn Adam's state and every weight into NaN; rare, non-reproducible ones were seen on this
+     * CPU build, as with SASRec); the caller decides whether the run has diverged.
      */
     public float trainStep(List<SequenceExample> batch) {
         requireInterests();
@@ -221,6 +222,9 @@ public final class MissRecModel implements AutoCloseable {
                 return loss;
             }
             collector.backward(lossArray);
+            if (!gradientsFinite(sub)) {
+                return Float.NaN; // a finite loss whose gradients overflowed: not applied either
+            }
         }
         for (Parameter p : block.getParameters().values()) {
             if (!p.requiresGradient()) {
@@ -232,6 +236,22 @@ public final class MissRecModel implements AutoCloseable {
             }
         }
         return loss;
+    }
+
+    /** Whether every trainable parameter's gradient is finite (one sum per parameter). */
+    private boolean gradientsFinite(NDManager sub) {
+        for (Parameter p : block.getParameters().values()) {
+            if (!p.requiresGradient()) {
+                continue;
+            }
+            NDArray g = p.getArray().getGradient();
+            g.attach(sub); // getGradient makes a new handle in the parameter's manager
+            // a sum is finite iff every element is (finite gradients do not overflow a sum)
+            if (!Float.isFinite(g.sum().getFloat())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private NDList inputs(NDManager sub, List<int[]> truncatedHistories) {

@@ -144,7 +144,7 @@ public final class MissRecTrainer implements ScorerTrainer {
                     // make the run diverged
                     skipped++;
                     LOG.warn(
-                            "missrec epoch {} batch {}: loss {} not finite, update skipped",
+                            "missrec epoch {} batch {}: loss or gradients not finite ({}), update skipped",
                             epoch,
                             i,
                             loss);
@@ -152,7 +152,7 @@ public final class MissRecTrainer implements ScorerTrainer {
                         throw new IllegalStateException(
                                 "training diverged: "
                                         + skipped
-                                        + " batches with a non-finite loss in epoch "
+                                        + " batches with a non-finite loss or gradients in epoch "
                                         + epoch);
                     }
                     continue;
