@@ -149,7 +149,7 @@ public final class MissRecTrainer implements ScorerTrainer {
                             i,
                             loss);
                     if (skipped * 10 > batches.size()) {
-                        throw new IllegalStateException(
+                        throw new EpochLoop.DivergedException(
                                 "training diverged: "
                                         + skipped
                                         + " batches with a non-finite loss or gradients in epoch "

@@ -2,6 +2,8 @@ package dev.missrec.model.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The epoch loop shared by trained models: train an epoch, validate, keep the best weights in
@@ -9,6 +11,8 @@ import java.util.List;
  * (MISSREC-SPEC.md §3.2: the test uses the best-validation checkpoint).
  */
 public final class EpochLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(EpochLoop.class);
+
     private EpochLoop() {}
 
     /** The model-specific part of training. */
@@ -27,6 +31,17 @@ public final class EpochLoop {
 
         /** Puts the remembered best weights back. */
         void restoreBest();
+    }
+
+    /**
+     * Thrown by {@link Task#trainEpoch} when training has diverged. After at least one validated
+     * epoch the loop stops and keeps the best weights so far (with a warning) instead of failing
+     * the run: those weights were validated before anything went wrong.
+     */
+    public static final class DivergedException extends IllegalStateException {
+        public DivergedException(String message) {
+            super(message);
+        }
     }
 
     /** Receives per-batch progress. */
@@ -61,14 +76,27 @@ public final class EpochLoop {
         for (int epoch = 1; epoch <= maxEpochs; epoch++) {
             final int e = epoch;
             long t0 = System.nanoTime();
-            double loss =
-                    task.trainEpoch(
-                            epoch,
-                            (done, total, mean) -> {
-                                if (progress != null) {
-                                    progress.batch(e, done, total, mean);
-                                }
-                            });
+            double loss;
+            try {
+                loss =
+                        task.trainEpoch(
+                                epoch,
+                                (done, total, mean) -> {
+                                    if (progress != null) {
+                                        progress.batch(e, done, total, mean);
+                                    }
+                                });
+            } catch (DivergedException diverged) {
+                if (stopping.bestEpoch() < 1) {
+                    throw diverged;
+                }
+                LOG.warn(
+                        "{}; stopping at epoch {} with the best weights so far (epoch {})",
+                        diverged.getMessage(),
+                        epoch,
+                        stopping.bestEpoch());
+                break;
+            }
             long t1 = System.nanoTime();
             double valid = task.validate();
             long t2 = System.nanoTime();
