@@ -144,11 +144,21 @@ public final class InferenceBenchmark {
             }
             progress.accept("scoring up to " + settings.inferences() + " sequences");
             int round = 0;
+            long nextReport = 10_000;
             while (scored < settings.inferences()) {
                 int batch = settings.batches()[round++ % settings.batches().length];
                 engine.recommend(slice(histories, cursor, batch), settings.k());
                 cursor += batch;
                 scored += batch;
+                if (scored >= nextReport) {
+                    progress.accept(
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%,d sequences, RSS %.0f MiB",
+                                    scored,
+                                    rssMb()));
+                    nextReport += 10_000;
+                }
             }
             double rssInferences = rssMb();
             progress.accept(settings.swaps() + " hot swaps");
