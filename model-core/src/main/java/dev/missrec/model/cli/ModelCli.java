@@ -12,13 +12,17 @@ import picocli.CommandLine.Command;
 @Command(
         name = "missrec-model",
         mixinStandardHelpOptions = true,
-        description = "MISSRec model library: compare, train, evaluate, generate data.",
+        description =
+                "MISSRec model library: compare, train, evaluate, pre-train, fine-tune, generate"
+                        + " data.",
         subcommands = {
             CompareCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             GenerateCommand.class,
             RegistryCommand.class,
+            PretrainCommand.class,
+            FinetuneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ModelCli implements Runnable {

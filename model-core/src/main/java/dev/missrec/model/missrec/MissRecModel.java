@@ -51,6 +51,8 @@ public final class MissRecModel implements AutoCloseable {
     private final ItemFeatureTable imageTable;
     private InterestTables interests;
     private NDArray interestArray;
+    private boolean[] knownItems;
+    private NDArray unknownLogitMask;
 
     private MissRecModel(
             MissRecConfig config,
@@ -156,6 +158,43 @@ public final class MissRecModel implements AutoCloseable {
     }
 
     /**
+     * Restricts training to the items marked known (length N): the others are left out of the
+     * training softmax and out of the interest clustering (they get the nearest centroid), as if
+     * they did not exist yet. Scoring still ranks every item. Null makes every item known again.
+     */
+    public void setKnownItems(boolean[] known) {
+        if (unknownLogitMask != null) {
+            unknownLogitMask.close();
+            unknownLogitMask = null;
+        }
+        knownItems = null;
+        if (known == null) {
+            return;
+        }
+        if (known.length != numItems()) {
+            throw new IllegalArgumentException(
+                    "known-item mask has "
+                            + known.length
+                            + " entries for "
+                            + numItems()
+                            + " items");
+        }
+        float[] mask = new float[known.length];
+        boolean any = false;
+        for (int i = 1; i < known.length; i++) {
+            if (!known[i]) {
+                // large enough to vanish from the softmax, finite so that 0 * mask stays 0
+                mask[i] = -1e9f;
+                any = true;
+            }
+        }
+        if (any) {
+            knownItems = known.clone();
+            unknownLogitMask = manager.create(mask, new Shape(1, known.length));
+        }
+    }
+
+    /**
      * Re-runs interest discovery on the current adapters (§2.3), in eval mode and without
      * gradients, and installs the result.
      */
@@ -164,16 +203,38 @@ public final class MissRecModel implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             NDList adapted = block.adaptItems(parameterStore, false);
             tables =
-                    InterestDiscovery.discover(
-                            adapted.get(0),
-                            adapted.get(1),
-                            config.interestRatio(),
-                            config.kmeansIterations(),
-                            random,
-                            config.torchpqCompat());
+                    knownItems == null
+                            ? InterestDiscovery.discover(
+                                    adapted.get(0),
+                                    adapted.get(1),
+                                    config.interestRatio(),
+                                    config.kmeansIterations(),
+                                    random,
+                                    config.torchpqCompat())
+                            : InterestDiscovery.discover(
+                                    adapted.get(0),
+                                    adapted.get(1),
+                                    knownItems,
+                                    config.interestRatio(),
+                                    config.kmeansIterations(),
+                                    random,
+                                    config.torchpqCompat());
         }
         setInterests(tables);
         return tables;
+    }
+
+    /**
+     * The adapted item tables {@code [TA(text), VA(image)]}, each (N, D), of the current weights in
+     * eval mode, owned by {@code owner}.
+     */
+    public NDList adaptedItems(NDManager owner) {
+        try (NDScope scope = new NDScope()) {
+            NDList adapted = block.adaptItems(parameterStore, false);
+            NDScope.unregister(adapted);
+            adapted.attach(owner);
+            return adapted;
+        }
     }
 
     /** One Adam step on {@code batch}; returns the batch loss. */
@@ -192,16 +253,55 @@ public final class MissRecModel implements AutoCloseable {
                     throw new IllegalArgumentException(
                             "target item " + e.target() + " outside 1.." + (numItems() - 1));
                 }
+                if (knownItems != null && !knownItems[e.target()]) {
+                    throw new IllegalArgumentException(
+                            "target item " + e.target() + " is not a known item of this training");
+                }
                 targets[i] = e.target();
             }
             NDList inputs = inputs(sub, histories);
             NDList out = block.forward(parameterStore, inputs, true);
+            NDArray logits = out.get(0);
+            if (unknownLogitMask != null) {
+                logits = logits.add(unknownLogitMask); // (B, N) + (1, N)
+            }
             NDArray lossArray =
-                    block.loss(
-                            out.get(0), out.get(1), sub.create(targets, new Shape(targets.length)));
+                    block.loss(logits, out.get(1), sub.create(targets, new Shape(targets.length)));
             collector.backward(lossArray);
             loss = lossArray.getFloat();
         }
+        applyGradients();
+        return loss;
+    }
+
+    /** A training objective other than the fine-tuning loss (pre-training, §3.1). */
+    @FunctionalInterface
+    public interface Objective {
+        /**
+         * Builds the scalar loss of one batch with gradients flowing to the block's parameters.
+         *
+         * @param batch a manager for the batch's own arrays, closed after the step
+         */
+        NDArray loss(MissRecBlock block, ParameterStore parameters, NDManager batch);
+    }
+
+    /** One Adam step on the loss {@code objective} builds; returns the loss. */
+    public float trainStep(Objective objective) {
+        requireInterests();
+        float loss;
+        try (NDManager sub = manager.newSubManager();
+                NDScope scope = new NDScope();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray lossArray = objective.loss(block, parameterStore, sub);
+            collector.backward(lossArray);
+            loss = lossArray.getFloat();
+        }
+        applyGradients();
+        return loss;
+    }
+
+    /** Adam update of every trainable parameter; frozen ones are left alone. */
+    private void applyGradients() {
         for (Parameter p : block.getParameters().values()) {
             if (!p.requiresGradient()) {
                 continue;
@@ -211,7 +311,6 @@ public final class MissRecModel implements AutoCloseable {
                 optimizer.update(p.getId(), weight, grad);
             }
         }
-        return loss;
     }
 
     private NDList inputs(NDManager sub, List<int[]> truncatedHistories) {
