@@ -78,6 +78,8 @@ public final class IncrementalFineTuning {
      * @param window training cases of the new window, in the child's ids
      * @param replay a sample of older training cases to mix in against forgetting; may be empty
      * @param heldOut the window's held-out events, for selection (never trained on)
+     * @param test later events to report parent and child on, never used for any choice; may be
+     *     empty
      * @param data what the child saw, recorded in its manifest (e.g. the window's event-time range)
      * @param settings seed, epochs and patience ({@code preset} is ignored: the parent's network)
      * @param efficient train only adapters, LayerNorm, β and IDs (false: every parameter)
@@ -89,6 +91,7 @@ public final class IncrementalFineTuning {
             List<SequenceExample> window,
             List<SequenceExample> replay,
             List<SequenceExample> heldOut,
+            List<SequenceExample> test,
             DataDescription data,
             TrainSettings settings,
             boolean efficient) {
@@ -101,6 +104,7 @@ public final class IncrementalFineTuning {
             window = List.copyOf(window);
             replay = List.copyOf(replay);
             heldOut = List.copyOf(heldOut);
+            test = List.copyOf(test);
             if (window.isEmpty() || heldOut.isEmpty()) {
                 throw new IllegalArgumentException(
                         "an incremental update needs window cases and held-out events");
@@ -115,6 +119,8 @@ public final class IncrementalFineTuning {
      * @param parentHeldOut the parent's metrics on the held-out events (new items scored from their
      *     features)
      * @param childHeldOut the child's metrics on the same events
+     * @param parentTest the parent's metrics on the request's test events, null without any
+     * @param childTest the child's metrics on them, null without any
      * @param bestEpoch the epoch kept, 0 when no epoch beat the parent (the child then carries the
      *     parent's weights and the new items)
      * @param trainableParameters values fine-tuning updated
@@ -123,6 +129,8 @@ public final class IncrementalFineTuning {
             ArtifactManifest manifest,
             RankingMetrics parentHeldOut,
             RankingMetrics childHeldOut,
+            RankingMetrics parentTest,
+            RankingMetrics childTest,
             int bestEpoch,
             long trainableParameters) {}
 
@@ -183,12 +191,18 @@ public final class IncrementalFineTuning {
             }
             int n = child.numItems();
             for (List<SequenceExample> cases :
-                    List.of(request.window(), request.replay(), request.heldOut())) {
+                    List.of(
+                            request.window(),
+                            request.replay(),
+                            request.heldOut(),
+                            request.test())) {
                 for (SequenceExample c : cases) {
                     requireInCatalog(c, n);
                 }
             }
             RankingMetrics parentMetrics = evaluate(child, request.heldOut());
+            RankingMetrics parentTest =
+                    request.test().isEmpty() ? null : evaluate(child, request.test());
             List<SequenceExample> train = new ArrayList<>(request.window());
             train.addAll(request.replay());
             SequenceDataset data =
@@ -214,11 +228,19 @@ public final class IncrementalFineTuning {
                 }
             }
             RankingMetrics childMetrics = evaluate(child, request.heldOut());
+            RankingMetrics childTest =
+                    request.test().isEmpty() ? null : evaluate(child, request.test());
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("parent.heldout.ndcg@10", parentMetrics.ndcg10());
             metrics.put("parent.heldout.hit@10", parentMetrics.hit10());
             metrics.put("heldout.ndcg@10", childMetrics.ndcg10());
             metrics.put("heldout.hit@10", childMetrics.hit10());
+            if (childTest != null) {
+                metrics.put("parent.test.ndcg@10", parentTest.ndcg10());
+                metrics.put("parent.test.hit@10", parentTest.hit10());
+                metrics.put("test.ndcg@10", childTest.ndcg10());
+                metrics.put("test.hit@10", childTest.hit10());
+            }
             metrics.put("best_epoch", (double) bestEpoch);
             metrics.put("new_items", (double) request.newItems().count());
             metrics.put("window_cases", (double) request.window().size());
@@ -235,6 +257,8 @@ public final class IncrementalFineTuning {
                     manifest,
                     parentMetrics,
                     childMetrics,
+                    parentTest,
+                    childTest,
                     bestEpoch,
                     child.block().trainableParameterCount());
         } finally {

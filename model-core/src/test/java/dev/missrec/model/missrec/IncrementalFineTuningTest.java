@@ -92,7 +92,8 @@ class IncrementalFineTuningTest {
                         newItems(),
                         window,
                         data.train().subList(0, 50),
-                        data.test(),
+                        data.test().subList(0, 30),
+                        data.test().subList(30, data.test().size()),
                         new DataDescription(data.name(), 60, 33, 500, "window 2"),
                         new TrainSettings("tiny", 3, 3, 2, false),
                         true);
@@ -101,6 +102,8 @@ class IncrementalFineTuningTest {
 
         assertThat(result.childHeldOut().ndcg10())
                 .isGreaterThanOrEqualTo(result.parentHeldOut().ndcg10());
+        assertThat(result.childTest().cases()).isEqualTo(data.test().size() - 30);
+        assertThat(result.parentTest()).isNotNull();
         ArtifactManifest manifest = result.manifest();
         assertThat(manifest.parentVersion()).isEqualTo("v000001");
         assertThat(manifest.data().range()).isEqualTo("window 2");
@@ -142,6 +145,7 @@ class IncrementalFineTuningTest {
                                                 data.valid(),
                                                 List.of(),
                                                 data.test(),
+                                                List.of(),
                                                 what,
                                                 settings,
                                                 true),
@@ -159,6 +163,7 @@ class IncrementalFineTuningTest {
                                                 List.of(outside),
                                                 List.of(),
                                                 data.test(),
+                                                List.of(),
                                                 what,
                                                 settings,
                                                 true),
