@@ -52,7 +52,8 @@ public final class MissRecModel implements AutoCloseable {
     private InterestTables interests;
     private NDArray interestArray;
     private boolean[] knownItems;
-    private NDArray unknownLogitMask;
+    private float[] logPrior;
+    private NDArray trainingLogitOffsets;
 
     private MissRecModel(
             MissRecConfig config,
@@ -163,15 +164,7 @@ public final class MissRecModel implements AutoCloseable {
      * they did not exist yet. Scoring still ranks every item. Null makes every item known again.
      */
     public void setKnownItems(boolean[] known) {
-        if (unknownLogitMask != null) {
-            unknownLogitMask.close();
-            unknownLogitMask = null;
-        }
-        knownItems = null;
-        if (known == null) {
-            return;
-        }
-        if (known.length != numItems()) {
+        if (known != null && known.length != numItems()) {
             throw new IllegalArgumentException(
                     "known-item mask has "
                             + known.length
@@ -179,19 +172,50 @@ public final class MissRecModel implements AutoCloseable {
                             + numItems()
                             + " items");
         }
-        float[] mask = new float[known.length];
         boolean any = false;
-        for (int i = 1; i < known.length; i++) {
-            if (!known[i]) {
-                // large enough to vanish from the softmax, finite so that 0 * mask stays 0
-                mask[i] = -1e9f;
-                any = true;
+        for (int i = 1; known != null && i < known.length; i++) {
+            any |= !known[i];
+        }
+        knownItems = any ? known.clone() : null;
+        updateLogitOffsets();
+    }
+
+    /**
+     * Trains with logit adjustment (Menon et al., ICLR 2021, "Long-tail learning via logit
+     * adjustment"): {@code logPrior[i]} is added to item i's training logit, so the model learns
+     * scores without the item prior and ranks by them. Scoring is unchanged. With the training
+     * targets' log-frequencies this keeps the popularity that known items' features would otherwise
+     * absorb out of the scores, so items that have not been clicked yet compete on content. A
+     * deliberate deviation, off unless set; null turns it off.
+     */
+    public void setLogitAdjustment(float[] logPrior) {
+        if (logPrior != null && logPrior.length != numItems()) {
+            throw new IllegalArgumentException(
+                    "log prior has " + logPrior.length + " entries for " + numItems() + " items");
+        }
+        this.logPrior = logPrior == null ? null : logPrior.clone();
+        updateLogitOffsets();
+    }
+
+    /** One (1, N) array added to the training logits: unknown items out, the log prior in. */
+    private void updateLogitOffsets() {
+        if (trainingLogitOffsets != null) {
+            trainingLogitOffsets.close();
+            trainingLogitOffsets = null;
+        }
+        if (knownItems == null && logPrior == null) {
+            return;
+        }
+        float[] offsets = new float[numItems()];
+        for (int i = 1; i < offsets.length; i++) {
+            if (knownItems != null && !knownItems[i]) {
+                // large enough to vanish from the softmax, finite so that 0 * offset stays 0
+                offsets[i] = -1e9f;
+            } else if (logPrior != null) {
+                offsets[i] = logPrior[i];
             }
         }
-        if (any) {
-            knownItems = known.clone();
-            unknownLogitMask = manager.create(mask, new Shape(1, known.length));
-        }
+        trainingLogitOffsets = manager.create(offsets, new Shape(1, offsets.length));
     }
 
     /**
@@ -262,8 +286,8 @@ public final class MissRecModel implements AutoCloseable {
             NDList inputs = inputs(sub, histories);
             NDList out = block.forward(parameterStore, inputs, true);
             NDArray logits = out.get(0);
-            if (unknownLogitMask != null) {
-                logits = logits.add(unknownLogitMask); // (B, N) + (1, N)
+            if (trainingLogitOffsets != null) {
+                logits = logits.add(trainingLogitOffsets); // (B, N) + (1, N)
             }
             NDArray lossArray =
                     block.loss(logits, out.get(1), sub.create(targets, new Shape(targets.length)));

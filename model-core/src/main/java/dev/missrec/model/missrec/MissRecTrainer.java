@@ -102,6 +102,34 @@ public final class MissRecTrainer implements ScorerTrainer {
     }
 
     /**
+     * {@code strength * log pi_i} for every known item, pi the frequency of item i among the
+     * training targets with add-one smoothing, for {@link MissRecModel#setLogitAdjustment};
+     * held-out items get 0 (they are left out of the softmax anyway).
+     */
+    public static float[] trainingLogPrior(SequenceDataset data, float strength) {
+        boolean[] known = data.knownItems();
+        double[] counts = new double[data.numItems()];
+        double total = 0;
+        for (int i = 1; i < counts.length; i++) {
+            if (known[i]) {
+                counts[i] = 1;
+                total += 1;
+            }
+        }
+        for (SequenceExample e : data.train()) {
+            counts[e.target()] += 1;
+            total += 1;
+        }
+        float[] out = new float[counts.length];
+        for (int i = 1; i < out.length; i++) {
+            if (known[i]) {
+                out[i] = (float) (strength * Math.log(counts[i] / total));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The dataset's text and image tables; a missing modality becomes an all-zero table of the
      * other's size, the reference's representation of items without that modality (§1.1).
      */

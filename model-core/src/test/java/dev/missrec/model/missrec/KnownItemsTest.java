@@ -75,4 +75,58 @@ class KnownItemsTest {
             assertThat(model.trainStep(DATA.train().subList(0, 16))).isFinite();
         }
     }
+
+    @Test
+    void logitAdjustmentShouldShiftTrainingLogitsOnly() {
+        List<SequenceExample> batch = DATA.train().subList(0, 16);
+        float plain;
+        float constant;
+        float skewed;
+        float[][] scoresPlain;
+        float[][] scoresAdjusted;
+        List<int[]> histories = List.of(DATA.valid().get(0).history());
+        try (MissRecModel model = model()) {
+            model.discoverInterests(new Random(1));
+            try (MissRecModel.Snapshot start = model.snapshot()) {
+                try (MissRecModel.Scoring s = model.scoring()) {
+                    scoresPlain = s.score(histories);
+                }
+                Engine.getInstance().setRandomSeed(7); // the same dropout masks in each step
+                plain = model.trainStep(batch);
+                model.restore(start);
+                // a zero prior is no adjustment
+                model.setLogitAdjustment(new float[DATA.numItems()]);
+                Engine.getInstance().setRandomSeed(7);
+                constant = model.trainStep(batch);
+                model.restore(start);
+                model.setLogitAdjustment(MissRecTrainer.trainingLogPrior(DATA, 1f));
+                try (MissRecModel.Scoring s = model.scoring()) {
+                    scoresAdjusted = s.score(histories);
+                }
+                Engine.getInstance().setRandomSeed(7);
+                skewed = model.trainStep(batch);
+            }
+        }
+        assertThat(constant).isCloseTo(plain, org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(skewed).isNotCloseTo(plain, org.assertj.core.api.Assertions.within(1e-3f));
+        assertThat(scoresAdjusted[0]).containsExactly(scoresPlain[0]); // scoring is unchanged
+    }
+
+    @Test
+    void trainingLogPriorShouldBeTheSmoothedTargetFrequencyOfKnownItems() {
+        float[] prior = MissRecTrainer.trainingLogPrior(DATA, 1f);
+        boolean[] known = DATA.knownItems();
+        double total = DATA.train().size();
+        for (int i = 1; i < known.length; i++) {
+            total += known[i] ? 1 : 0;
+        }
+        int item = DATA.train().get(0).target();
+        long count = DATA.train().stream().filter(e -> e.target() == item).count();
+        assertThat(prior[item])
+                .isCloseTo(
+                        (float) Math.log((count + 1) / total),
+                        org.assertj.core.api.Assertions.within(1e-5f));
+        assertThat(prior[DATA.heldOutItems()[0]]).isZero();
+        assertThat(prior[0]).isZero();
+    }
 }
