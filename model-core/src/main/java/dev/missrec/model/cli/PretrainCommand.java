@@ -133,7 +133,8 @@ public final class PretrainCommand implements Callable<Integer> {
                         corpus,
                         network,
                         MissRecPretrainer.Options.reference(epochs, batchSize, seed),
-                        noProgress ? null : System.err);
+                        System.err,
+                        !noProgress);
         try (var model = result.model()) {
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("pretrain.loss", result.epochLosses().get(result.epochLosses().size() - 1));

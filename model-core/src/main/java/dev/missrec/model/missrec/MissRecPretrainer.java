@@ -123,9 +123,14 @@ public final class MissRecPretrainer {
      * Pre-trains a fresh model of {@code config}'s network on {@code corpus}.
      *
      * @param log where one line per epoch goes, or null
+     * @param progress whether to also draw a per-batch progress bar on {@code log}
      */
     public static Result pretrain(
-            PretrainingCorpus corpus, MissRecConfig config, Options options, PrintStream log) {
+            PretrainingCorpus corpus,
+            MissRecConfig config,
+            Options options,
+            PrintStream log,
+            boolean progress) {
         MissRecConfig cfg = pretrainConfig(config);
         Engine.getInstance().setRandomSeed((int) options.seed());
         MissRecModel model = MissRecModel.create(cfg, corpus.text(), corpus.image());
@@ -136,7 +141,7 @@ public final class MissRecPretrainer {
                     new LengthBucketBatcher(corpus.train(), options.batchSize(), options.seed());
             List<Double> losses = new ArrayList<>();
             List<Double> seconds = new ArrayList<>();
-            ProgressBar bar = log == null ? null : new ProgressBar(log, "pretrain");
+            ProgressBar bar = log == null || !progress ? null : new ProgressBar(log, "pretrain");
             try (WordDropTable wordDropped = WordDropTable.of(model, corpus)) {
                 for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                     long t0 = System.nanoTime();
@@ -189,7 +194,8 @@ public final class MissRecPretrainer {
                         log.println(
                                 String.format(
                                         Locale.ROOT,
-                                        "%npretrain epoch %d: loss %.4f, %.1f s (%d batches)",
+                                        "%spretrain epoch %d: loss %.4f, %.1f s (%d batches)",
+                                        bar == null ? "" : System.lineSeparator(),
                                         epoch,
                                         mean,
                                         secs,

@@ -149,7 +149,7 @@ class MissRecPretrainerTest {
         MissRecPretrainer.Options options =
                 new MissRecPretrainer.Options(2, 32, MissRecPretrainer.LAMBDA, 0.2, 0.5, 7);
         MissRecPretrainer.Result result =
-                MissRecPretrainer.pretrain(corpus, MissRecConfig.tiny(), options, null);
+                MissRecPretrainer.pretrain(corpus, MissRecConfig.tiny(), options, null, false);
         try (MissRecModel model = result.model()) {
             assertThat(result.epochLosses()).hasSize(2).allMatch(Double::isFinite);
             assertThat(model.config().interestRatio()).isEqualTo(MissRecPretrainer.INTEREST_RATIO);
