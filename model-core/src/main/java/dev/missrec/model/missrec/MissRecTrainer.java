@@ -90,6 +90,9 @@ public final class MissRecTrainer implements ScorerTrainer {
         if (data.heldOutItems().length > 0) {
             model.setKnownItems(data.knownItems());
         }
+        if (config.logitAdjustment() > 0) {
+            model.setLogitAdjustment(trainingLogPrior(data, config.logitAdjustment()));
+        }
         Task task = new Task(model, batcher, data.valid(), kmeansRandom);
         ProgressBar bar = settings.progress() ? new ProgressBar(System.err, name) : null;
         EpochLoop.Result result;
