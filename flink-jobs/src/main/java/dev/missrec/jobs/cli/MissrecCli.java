@@ -2,8 +2,10 @@ package dev.missrec.jobs.cli;
 
 import dev.missrec.model.cli.CompareCommand;
 import dev.missrec.model.cli.EvalCommand;
+import dev.missrec.model.cli.FinetuneCommand;
 import dev.missrec.model.cli.GenerateCommand;
 import dev.missrec.model.cli.ModelCli;
+import dev.missrec.model.cli.PretrainCommand;
 import dev.missrec.model.cli.RegistryCommand;
 import dev.missrec.model.cli.TrainCommand;
 import java.io.IOException;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            PretrainCommand.class,
+            FinetuneCommand.class,
             GenerateCommand.class,
             RegistryCommand.class,
             CommandLine.HelpCommand.class

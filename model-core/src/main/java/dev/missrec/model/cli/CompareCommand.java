@@ -1,13 +1,18 @@
 package dev.missrec.model.cli;
 
 import dev.missrec.model.data.SequenceDataset;
+import dev.missrec.model.eval.ColdStartSplit;
 import dev.missrec.model.eval.ComparisonReport;
 import dev.missrec.model.eval.ModelCatalog;
 import dev.missrec.model.eval.ModelComparison;
 import dev.missrec.model.eval.TrainSettings;
+import dev.missrec.model.missrec.MissRecArtifacts;
+import dev.missrec.model.missrec.MissRecFineTuner;
+import dev.missrec.model.missrec.TrainStage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -55,6 +60,24 @@ public final class CompareCommand implements Callable<Integer> {
             description = "where to write the comparison JSON")
     private Path json;
 
+    @Option(
+            names = "--cold-start-fraction",
+            paramLabel = "F",
+            description = {
+                "hold this fraction of the items (drawn with --seed) out of training entirely and",
+                "report the test cases whose target is one of them as test_cold"
+            })
+    private Double coldStartFraction;
+
+    @Option(
+            names = "--pretrained",
+            paramLabel = "DIR",
+            description = {
+                "a pre-trained MISSRec artifact (see pretrain): adds missrec-inductive-pt and",
+                "missrec-transductive-pt, fine-tuned efficiently from it, to --models"
+            })
+    private Path pretrained;
+
     private final ModelCatalog catalog;
 
     /** A command over the standard model catalog. */
@@ -82,6 +105,17 @@ public final class CompareCommand implements Callable<Integer> {
         validate();
         SequenceDataset dataset = data.load(spec.commandLine().getErr());
         TrainSettings settings = training.settings();
+        if (coldStartFraction != null) {
+            dataset = ColdStartSplit.apply(dataset, coldStartFraction, settings.seed());
+            spec.commandLine()
+                    .getErr()
+                    .printf(
+                            "cold start: %d items held out of training; %d of %d test cases have"
+                                    + " a held-out target%n",
+                            dataset.heldOutItems().length,
+                            dataset.coldTest().size(),
+                            dataset.test().size());
+        }
         PrintWriter out = spec.commandLine().getOut();
         ComparisonReport report =
                 new ModelComparison(catalog, System.err).run(dataset, models, settings);
@@ -95,6 +129,24 @@ public final class CompareCommand implements Callable<Integer> {
     private void validate() {
         CommandLine cli = spec.commandLine();
         data.validate(cli);
+        if (pretrained != null) {
+            if (!Files.isDirectory(pretrained)) {
+                throw new ParameterException(cli, "--pretrained is not a directory: " + pretrained);
+            }
+            models = new ArrayList<>(models);
+            for (TrainStage stage : TrainStage.values()) {
+                String name = MissRecFineTuner.modelName(stage);
+                if (!catalog.contains(name)) {
+                    catalog.register(
+                            name,
+                            () -> new MissRecFineTuner(pretrained, stage, true),
+                            new MissRecArtifacts());
+                }
+                if (!models.contains(name)) {
+                    models.add(name);
+                }
+            }
+        }
         for (String m : models) {
             if (!catalog.contains(m)) {
                 throw new ParameterException(
@@ -106,6 +158,10 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         training.validate(cli);
+        if (coldStartFraction != null && !(coldStartFraction > 0 && coldStartFraction < 1)) {
+            throw new ParameterException(
+                    cli, "--cold-start-fraction must be in (0, 1), got " + coldStartFraction);
+        }
         if (Files.isDirectory(json)) {
             throw new ParameterException(cli, "--json must be a file, not a directory: " + json);
         }

@@ -151,17 +151,21 @@ public final class DatasetOptions {
         if (synthetic) {
             return syntheticData.generate(maxLength);
         }
+        return load(dataset, log);
+    }
+
+    /** Reads {@code dir} in this format with these options (several datasets, one option set). */
+    SequenceDataset load(Path dir, PrintWriter log) {
         if (format == Format.movielens) {
-            return loadMovieLens(log);
+            return loadMovieLens(dir, log);
         }
-        return RecBoleDatasetReader.read(
-                dataset, RecBoleDatasetReader.detectName(dataset), maxLength);
+        return RecBoleDatasetReader.read(dir, RecBoleDatasetReader.detectName(dir), maxLength);
     }
 
     /**
      * Reads MovieLens and embeds its item texts through the cache; one summary line to {@code log}.
      */
-    private SequenceDataset loadMovieLens(PrintWriter log) {
+    private SequenceDataset loadMovieLens(Path dir, PrintWriter log) {
         MovieLensReader.Builder options =
                 MovieLensReader.Options.builder().optMaxLength(maxLength).optTags(!noTags);
         if (minRating != null) {
@@ -172,7 +176,7 @@ public final class DatasetOptions {
         }
         Path cacheDir = textCache != null ? textCache : CachingTextEncoder.DEFAULT_DIR;
         long t0 = System.nanoTime();
-        MovieLensLog movieLens = MovieLensReader.readLog(dataset, options.build());
+        MovieLensLog movieLens = MovieLensReader.readLog(dir, options.build());
         long t1 = System.nanoTime();
         try (CachingTextEncoder encoder =
                 new CachingTextEncoder(new MiniLmTextEncoder(), cacheDir)) {

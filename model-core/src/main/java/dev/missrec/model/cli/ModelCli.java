@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 @Command(
         name = "missrec-model",
         mixinStandardHelpOptions = true,
-        description = "MISSRec model library: compare, train, evaluate, generate data.",
+        description =
+                "MISSRec model library: compare, train, evaluate, pre-train, fine-tune, generate"
+                        + " data.",
         subcommands = {
             CompareCommand.class,
             TrainCommand.class,
@@ -20,6 +22,8 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             RegistryCommand.class,
             BenchCommand.class,
+            PretrainCommand.class,
+            FinetuneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ModelCli implements Runnable {

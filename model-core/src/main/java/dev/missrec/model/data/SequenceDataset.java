@@ -1,5 +1,6 @@
 package dev.missrec.model.data;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +20,10 @@ import java.util.Objects;
  * @param train training cases
  * @param valid validation cases (one per user)
  * @param test test cases (one per user)
+ * @param heldOutItems items whose interactions were held out of train and valid (the cold-start
+ *     protocol, {@code dev.missrec.model.eval.ColdStartSplit}), sorted ascending, empty for an
+ *     ordinary dataset: they are in the catalog with their features, but training must treat them
+ *     as not existing yet
  */
 public record SequenceDataset(
         String name,
@@ -29,7 +34,32 @@ public record SequenceDataset(
         ItemFeatureTable imageFeatures,
         List<SequenceExample> train,
         List<SequenceExample> valid,
-        List<SequenceExample> test) {
+        List<SequenceExample> test,
+        int[] heldOutItems) {
+
+    /** A dataset with no held-out items. */
+    public SequenceDataset(
+            String name,
+            int numUsers,
+            String[] itemTokens,
+            String[] itemTexts,
+            ItemFeatureTable textFeatures,
+            ItemFeatureTable imageFeatures,
+            List<SequenceExample> train,
+            List<SequenceExample> valid,
+            List<SequenceExample> test) {
+        this(
+                name,
+                numUsers,
+                itemTokens,
+                itemTexts,
+                textFeatures,
+                imageFeatures,
+                train,
+                valid,
+                test,
+                new int[0]);
+    }
 
     public SequenceDataset {
         Objects.requireNonNull(name, "name");
@@ -46,6 +76,38 @@ public record SequenceDataset(
             throw new IllegalArgumentException(
                     "image features have " + imageFeatures.rows() + " rows, expected " + n);
         }
+        heldOutItems = heldOutItems.clone();
+        Arrays.sort(heldOutItems);
+        for (int i = 0; i < heldOutItems.length; i++) {
+            int item = heldOutItems[i];
+            if (item < 1 || item >= n || (i > 0 && heldOutItems[i - 1] == item)) {
+                throw new IllegalArgumentException(
+                        "held-out item " + item + " is a duplicate or outside 1.." + (n - 1));
+            }
+        }
+    }
+
+    /**
+     * Which items training may know: {@code known[i]} is false for PAD and for every held-out item;
+     * length N.
+     */
+    public boolean[] knownItems() {
+        boolean[] known = new boolean[numItems()];
+        Arrays.fill(known, 1, known.length, true);
+        for (int item : heldOutItems) {
+            known[item] = false;
+        }
+        return known;
+    }
+
+    /** The test cases whose target is a held-out item; empty without held-out items. */
+    public List<SequenceExample> coldTest() {
+        if (heldOutItems.length == 0) {
+            return List.of();
+        }
+        return test.stream()
+                .filter(c -> Arrays.binarySearch(heldOutItems, c.target()) >= 0)
+                .toList();
     }
 
     /** N: number of items including the padding item 0. */

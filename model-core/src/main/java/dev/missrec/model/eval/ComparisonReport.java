@@ -38,6 +38,8 @@ public record ComparisonReport(String datasetName, DatasetStats stats, List<Mode
      * @param valid metrics on the validation split
      * @param test metrics on the test split
      * @param chosenSettings what the scorer chose on valid (table only), possibly empty
+     * @param testCold metrics on the test cases whose target was held out of training (the
+     *     cold-start protocol), or null when no item was held out
      */
     public record ModelResult(
             String model,
@@ -48,12 +50,39 @@ public record ComparisonReport(String datasetName, DatasetStats stats, List<Mode
             double evalSeconds,
             RankingMetrics valid,
             RankingMetrics test,
-            String chosenSettings) {}
+            String chosenSettings,
+            RankingMetrics testCold) {
+
+        /** A result without cold-start metrics. */
+        public ModelResult(
+                String model,
+                long trainableParameters,
+                long totalParameters,
+                int bestEpoch,
+                double trainSeconds,
+                double evalSeconds,
+                RankingMetrics valid,
+                RankingMetrics test,
+                String chosenSettings) {
+            this(
+                    model,
+                    trainableParameters,
+                    totalParameters,
+                    bestEpoch,
+                    trainSeconds,
+                    evalSeconds,
+                    valid,
+                    test,
+                    chosenSettings,
+                    null);
+        }
+    }
 
     /**
      * The JSON document: {@code {"dataset": {"name", "users", "items", "interactions"}, "results":
      * [{"model", "parameters": {"trainable", "total"}, "best_epoch", "train_seconds", "valid":
-     * {"hit@10", "ndcg@10", "hit@50", "ndcg@50", "mrr"}, "test": {...}}]}}, exactly these keys.
+     * {"hit@10", "ndcg@10", "hit@50", "ndcg@50", "mrr"}, "test": {...}}]}}, exactly these keys,
+     * plus {@code "test_cold": {...}} in every result when items were held out of training.
      */
     public JsonObject toJson() {
         JsonObject dataset = new JsonObject();
@@ -73,6 +102,9 @@ public record ComparisonReport(String datasetName, DatasetStats stats, List<Mode
             row.addProperty("train_seconds", Math.round(r.trainSeconds() * 1000) / 1000.0);
             row.add("valid", metrics(r.valid()));
             row.add("test", metrics(r.test()));
+            if (r.testCold() != null) {
+                row.add("test_cold", metrics(r.testCold()));
+            }
             rows.add(row);
         }
         JsonObject root = new JsonObject();
@@ -139,6 +171,25 @@ public record ComparisonReport(String datasetName, DatasetStats stats, List<Mode
                             r.evalSeconds(),
                             cells(r.valid()),
                             cells(r.test())));
+        }
+        if (results.stream().anyMatch(r -> r.testCold() != null)) {
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "cold targets (held out of training):%n%-22s | %-34s%n",
+                            "model",
+                            "test_cold HIT@10 NDCG@10 HIT@50 NDCG@50 MRR"));
+            for (ModelResult r : results) {
+                if (r.testCold() != null) {
+                    sb.append(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%-22s |   %s (%d cases)%n",
+                                    r.model(),
+                                    cells(r.testCold()),
+                                    r.testCold().cases()));
+                }
+            }
         }
         for (ModelResult r : results) {
             if (!r.chosenSettings().isEmpty()) {

@@ -48,6 +48,14 @@ public final class ModelCatalog {
                 "missrec-transductive",
                 () -> new MissRecTrainer(TrainStage.TRANSDUCTIVE),
                 new MissRecArtifacts());
+        // popularity-neutral training for catalogs with new items (MissRecConfig#logitAdjustment)
+        catalog.register(
+                "missrec-inductive-debiased",
+                () ->
+                        new MissRecTrainer(
+                                TrainStage.INDUCTIVE,
+                                c -> c.toBuilder().optLogitAdjustment(0.5f).build()),
+                new MissRecArtifacts());
         return catalog;
     }
 

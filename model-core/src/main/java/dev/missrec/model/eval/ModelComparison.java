@@ -49,10 +49,19 @@ public final class ModelComparison {
                 long t1 = System.nanoTime();
                 RankingMetrics valid = RankingEvaluator.evaluate(scorer, data.valid(), EVAL_BATCH);
                 RankingMetrics test = RankingEvaluator.evaluate(scorer, data.test(), EVAL_BATCH);
+                RankingMetrics testCold =
+                        data.heldOutItems().length == 0
+                                ? null
+                                : RankingEvaluator.evaluate(scorer, data.coldTest(), EVAL_BATCH);
                 double evalSeconds = (System.nanoTime() - t1) / 1e9;
                 say(
-                        "[%s] trained in %.2f s, evaluated in %.2f s; valid %s; test %s",
-                        model, trainSeconds, evalSeconds, valid, test);
+                        "[%s] trained in %.2f s, evaluated in %.2f s; valid %s; test %s%s",
+                        model,
+                        trainSeconds,
+                        evalSeconds,
+                        valid,
+                        test,
+                        testCold == null ? "" : "; test_cold " + testCold);
                 results.add(
                         new ComparisonReport.ModelResult(
                                 model,
@@ -63,7 +72,8 @@ public final class ModelComparison {
                                 evalSeconds,
                                 valid,
                                 test,
-                                scorer.chosenSettings()));
+                                scorer.chosenSettings(),
+                                testCold));
             }
         }
         return new ComparisonReport(data.name(), stats, results);

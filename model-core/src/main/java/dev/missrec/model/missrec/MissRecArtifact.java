@@ -57,6 +57,21 @@ public final class MissRecArtifact {
             Path target,
             DataDescription data,
             Map<String, Double> metrics) {
+        return save(model, itemTokens, target, data, metrics, null);
+    }
+
+    /**
+     * Saves {@code model} at {@code target} (which must not exist) as derived from another version.
+     *
+     * @param parentVersion the version it was fine-tuned from, recorded in the manifest, or null
+     */
+    public static ArtifactManifest save(
+            MissRecModel model,
+            String[] itemTokens,
+            Path target,
+            DataDescription data,
+            Map<String, Double> metrics,
+            String parentVersion) {
         int n = model.numItems();
         if (itemTokens.length != n) {
             throw new IllegalArgumentException(
@@ -73,6 +88,7 @@ public final class MissRecArtifact {
             w.setConfig(new ArtifactConfig(n, text.dim(), image.dim(), it.k(), model.config()))
                     .setData(data)
                     .optMetrics(metrics)
+                    .optParentVersion(parentVersion)
                     .putParameters(PARAMETERS_FILE, model.block())
                     .putFloats(TEXT_FILE, text.data(), n, text.dim())
                     .putFloats(IMAGE_FILE, image.data(), n, image.dim())

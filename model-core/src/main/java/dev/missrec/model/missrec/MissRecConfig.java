@@ -30,6 +30,10 @@ import java.util.Locale;
  *     decoder's self-attention (the reference has none, §7.1 P5). Only the last real position's
  *     output is read and it attends to every earlier position either way, so with one decoder layer
  *     this changes nothing; it matters only with {@code decoderLayers > 1}.
+ * @param logitAdjustment a deliberate deviation, 0 (off) in the presets: train with {@code
+ *     logitAdjustment * log(prior)} added to each item's logit (Menon et al., ICLR 2021), so that
+ *     known items' popularity is not learned into the scores and items without interactions yet
+ *     (cold start) compete on content; see {@link MissRecModel#setLogitAdjustment}
  */
 public record MissRecConfig(
         int hiddenSize,
@@ -51,7 +55,8 @@ public record MissRecConfig(
         int patience,
         TrainStage trainStage,
         ItemFusion itemFusion,
-        boolean causalDecoder) {
+        boolean causalDecoder,
+        float logitAdjustment) {
 
     /** Validates every field; the builder and the presets go through here. */
     public MissRecConfig {
@@ -87,6 +92,10 @@ public record MissRecConfig(
             throw new IllegalArgumentException("gamma must be non-negative: " + gamma);
         }
         positive("patience", patience);
+        if (!(logitAdjustment >= 0f)) {
+            throw new IllegalArgumentException(
+                    "logitAdjustment must be non-negative: " + logitAdjustment);
+        }
         if (trainStage == null || itemFusion == null) {
             throw new IllegalArgumentException("trainStage and itemFusion are required");
         }
@@ -170,6 +179,7 @@ public record MissRecConfig(
         private TrainStage trainStage = TrainStage.INDUCTIVE;
         private ItemFusion itemFusion = ItemFusion.DYNAMIC_SHARED;
         private boolean causalDecoder = false;
+        private float logitAdjustment = 0f;
 
         private Builder() {}
 
@@ -194,6 +204,7 @@ public record MissRecConfig(
             trainStage = c.trainStage;
             itemFusion = c.itemFusion;
             causalDecoder = c.causalDecoder;
+            logitAdjustment = c.logitAdjustment;
         }
 
         public Builder optHiddenSize(int v) {
@@ -296,6 +307,11 @@ public record MissRecConfig(
             return this;
         }
 
+        public Builder optLogitAdjustment(float v) {
+            logitAdjustment = v;
+            return this;
+        }
+
         /** Builds and validates the config. */
         public MissRecConfig build() {
             return new MissRecConfig(
@@ -318,7 +334,8 @@ public record MissRecConfig(
                     patience,
                     trainStage,
                     itemFusion,
-                    causalDecoder);
+                    causalDecoder,
+                    logitAdjustment);
         }
     }
 }

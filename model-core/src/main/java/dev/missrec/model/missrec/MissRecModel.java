@@ -51,6 +51,9 @@ public final class MissRecModel implements AutoCloseable {
     private final ItemFeatureTable imageTable;
     private InterestTables interests;
     private NDArray interestArray;
+    private boolean[] knownItems;
+    private float[] logPrior;
+    private NDArray trainingLogitOffsets;
 
     private MissRecModel(
             MissRecConfig config,
@@ -169,6 +172,66 @@ public final class MissRecModel implements AutoCloseable {
     }
 
     /**
+     * Restricts training to the items marked known (length N): the others are left out of the
+     * training softmax and out of the interest clustering (they get the nearest centroid), as if
+     * they did not exist yet. Scoring still ranks every item. Null makes every item known again.
+     */
+    public void setKnownItems(boolean[] known) {
+        if (known != null && known.length != numItems()) {
+            throw new IllegalArgumentException(
+                    "known-item mask has "
+                            + known.length
+                            + " entries for "
+                            + numItems()
+                            + " items");
+        }
+        boolean any = false;
+        for (int i = 1; known != null && i < known.length; i++) {
+            any |= !known[i];
+        }
+        knownItems = any ? known.clone() : null;
+        updateLogitOffsets();
+    }
+
+    /**
+     * Trains with logit adjustment (Menon et al., ICLR 2021, "Long-tail learning via logit
+     * adjustment"): {@code logPrior[i]} is added to item i's training logit, so the model learns
+     * scores without the item prior and ranks by them. Scoring is unchanged. With the training
+     * targets' log-frequencies this keeps the popularity that known items' features would otherwise
+     * absorb out of the scores, so items that have not been clicked yet compete on content. A
+     * deliberate deviation, off unless set; null turns it off.
+     */
+    public void setLogitAdjustment(float[] logPrior) {
+        if (logPrior != null && logPrior.length != numItems()) {
+            throw new IllegalArgumentException(
+                    "log prior has " + logPrior.length + " entries for " + numItems() + " items");
+        }
+        this.logPrior = logPrior == null ? null : logPrior.clone();
+        updateLogitOffsets();
+    }
+
+    /** One (1, N) array added to the training logits: unknown items out, the log prior in. */
+    private void updateLogitOffsets() {
+        if (trainingLogitOffsets != null) {
+            trainingLogitOffsets.close();
+            trainingLogitOffsets = null;
+        }
+        if (knownItems == null && logPrior == null) {
+            return;
+        }
+        float[] offsets = new float[numItems()];
+        for (int i = 1; i < offsets.length; i++) {
+            if (knownItems != null && !knownItems[i]) {
+                // large enough to vanish from the softmax, finite so that 0 * offset stays 0
+                offsets[i] = -1e9f;
+            } else if (logPrior != null) {
+                offsets[i] = logPrior[i];
+            }
+        }
+        trainingLogitOffsets = manager.create(offsets, new Shape(1, offsets.length));
+    }
+
+    /**
      * Re-runs interest discovery on the current adapters (§2.3), in eval mode and without
      * gradients, and installs the result.
      */
@@ -177,16 +240,38 @@ public final class MissRecModel implements AutoCloseable {
         try (NDScope scope = new NDScope()) {
             NDList adapted = block.adaptItems(parameterStore, false);
             tables =
-                    InterestDiscovery.discover(
-                            adapted.get(0),
-                            adapted.get(1),
-                            config.interestRatio(),
-                            config.kmeansIterations(),
-                            random,
-                            config.torchpqCompat());
+                    knownItems == null
+                            ? InterestDiscovery.discover(
+                                    adapted.get(0),
+                                    adapted.get(1),
+                                    config.interestRatio(),
+                                    config.kmeansIterations(),
+                                    random,
+                                    config.torchpqCompat())
+                            : InterestDiscovery.discover(
+                                    adapted.get(0),
+                                    adapted.get(1),
+                                    knownItems,
+                                    config.interestRatio(),
+                                    config.kmeansIterations(),
+                                    random,
+                                    config.torchpqCompat());
         }
         setInterests(tables);
         return tables;
+    }
+
+    /**
+     * The adapted item tables {@code [TA(text), VA(image)]}, each (N, D), of the current weights in
+     * eval mode, owned by {@code owner}.
+     */
+    public NDList adaptedItems(NDManager owner) {
+        try (NDScope scope = new NDScope()) {
+            NDList adapted = block.adaptItems(parameterStore, false);
+            NDScope.unregister(adapted);
+            adapted.attach(owner);
+            return adapted;
+        }
     }
 
     /**
@@ -210,13 +295,20 @@ public final class MissRecModel implements AutoCloseable {
                     throw new IllegalArgumentException(
                             "target item " + e.target() + " outside 1.." + (numItems() - 1));
                 }
+                if (knownItems != null && !knownItems[e.target()]) {
+                    throw new IllegalArgumentException(
+                            "target item " + e.target() + " is not a known item of this training");
+                }
                 targets[i] = e.target();
             }
             NDList inputs = inputs(sub, histories);
             NDList out = block.forward(parameterStore, inputs, true);
+            NDArray logits = out.get(0);
+            if (trainingLogitOffsets != null) {
+                logits = logits.add(trainingLogitOffsets); // (B, N) + (1, N)
+            }
             NDArray lossArray =
-                    block.loss(
-                            out.get(0), out.get(1), sub.create(targets, new Shape(targets.length)));
+                    block.loss(logits, out.get(1), sub.create(targets, new Shape(targets.length)));
             loss = lossArray.getFloat();
             if (!Float.isFinite(loss)) {
                 return loss;
@@ -226,6 +318,44 @@ public final class MissRecModel implements AutoCloseable {
                 return Float.NaN; // a finite loss whose gradients overflowed: not applied either
             }
         }
+        applyGradients();
+        return loss;
+    }
+
+    /** A training objective other than the fine-tuning loss (pre-training, §3.1). */
+    @FunctionalInterface
+    public interface Objective {
+        /**
+         * Builds the scalar loss of one batch with gradients flowing to the block's parameters.
+         *
+         * @param batch a manager for the batch's own arrays, closed after the step
+         */
+        NDArray loss(MissRecBlock block, ParameterStore parameters, NDManager batch);
+    }
+
+    /** One Adam step on the loss {@code objective} builds; returns the loss. */
+    public float trainStep(Objective objective) {
+        requireInterests();
+        float loss;
+        try (NDManager sub = manager.newSubManager();
+                NDScope scope = new NDScope();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray lossArray = objective.loss(block, parameterStore, sub);
+            loss = lossArray.getFloat();
+            if (!Float.isFinite(loss)) {
+                return loss;
+            }
+            collector.backward(lossArray);
+            if (!gradientsFinite(sub)) {
+                return Float.NaN;
+            }
+        }
+        applyGradients();
+        return loss;
+    }
+
+    /** Adam update of every trainable parameter; frozen ones are left alone. */
+    private void applyGradients() {
         for (Parameter p : block.getParameters().values()) {
             if (!p.requiresGradient()) {
                 continue;
@@ -235,7 +365,6 @@ public final class MissRecModel implements AutoCloseable {
                 optimizer.update(p.getId(), weight, grad);
             }
         }
-        return loss;
     }
 
     /** Whether every trainable parameter's gradient is finite (one sum per parameter). */

@@ -60,31 +60,79 @@ public final class MissRecTrainer implements ScorerTrainer {
     @Override
     public MissRecScorer fit(SequenceDataset data, TrainSettings settings) {
         MissRecConfig config = configFor(settings);
-        if (data.train().isEmpty() || data.valid().isEmpty()) {
-            throw new IllegalArgumentException(
-                    "dataset " + data.name() + " has no training or no validation cases");
-        }
+        requireTrainingCases(data);
         ItemFeatureTable[] features = featureTables(data);
         Engine.getInstance().setRandomSeed((int) settings.seed());
-        Random kmeansRandom = new Random(settings.seed() * 31 + 7);
-        LengthBucketBatcher batcher =
-                new LengthBucketBatcher(data.train(), config.batchSize(), settings.seed());
-        String name = modelName(stage);
         MissRecModel model = MissRecModel.create(config, features[0], features[1]);
         try {
-            Task task = new Task(model, batcher, data.valid(), kmeansRandom);
-            ProgressBar bar = settings.progress() ? new ProgressBar(System.err, name) : null;
-            EpochLoop.Result result;
-            try {
-                result = EpochLoop.run(task, settings.maxEpochs(), config.patience(), bar);
-            } finally {
-                task.closeBest();
-            }
-            return new MissRecScorer(name, model, result, data.itemTokens());
+            return train(model, modelName(stage), data, settings);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    static void requireTrainingCases(SequenceDataset data) {
+        if (data.train().isEmpty() || data.valid().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "dataset " + data.name() + " has no training or no validation cases");
+        }
+    }
+
+    /**
+     * Trains {@code model} (freshly initialised, or prepared for fine-tuning) on {@code data} with
+     * the epoch loop and returns it as a scorer holding its best weights. Items the dataset holds
+     * out of training are unknown to the model while it trains.
+     */
+    static MissRecScorer train(
+            MissRecModel model, String name, SequenceDataset data, TrainSettings settings) {
+        MissRecConfig config = model.config();
+        Random kmeansRandom = new Random(settings.seed() * 31 + 7);
+        LengthBucketBatcher batcher =
+                new LengthBucketBatcher(data.train(), config.batchSize(), settings.seed());
+        if (data.heldOutItems().length > 0) {
+            model.setKnownItems(data.knownItems());
+        }
+        if (config.logitAdjustment() > 0) {
+            model.setLogitAdjustment(trainingLogPrior(data, config.logitAdjustment()));
+        }
+        Task task = new Task(model, batcher, data.valid(), kmeansRandom);
+        ProgressBar bar = settings.progress() ? new ProgressBar(System.err, name) : null;
+        EpochLoop.Result result;
+        try {
+            result = EpochLoop.run(task, settings.maxEpochs(), config.patience(), bar);
+        } finally {
+            task.closeBest();
+        }
+        return new MissRecScorer(name, model, result, data.itemTokens());
+    }
+
+    /**
+     * {@code strength * log pi_i} for every known item, pi the frequency of item i among the
+     * training targets with add-one smoothing, for {@link MissRecModel#setLogitAdjustment};
+     * held-out items get 0 (they are left out of the softmax anyway).
+     */
+    public static float[] trainingLogPrior(SequenceDataset data, float strength) {
+        boolean[] known = data.knownItems();
+        double[] counts = new double[data.numItems()];
+        double total = 0;
+        for (int i = 1; i < counts.length; i++) {
+            if (known[i]) {
+                counts[i] = 1;
+                total += 1;
+            }
+        }
+        for (SequenceExample e : data.train()) {
+            counts[e.target()] += 1;
+            total += 1;
+        }
+        float[] out = new float[counts.length];
+        for (int i = 1; i < out.length; i++) {
+            if (known[i]) {
+                out[i] = (float) (strength * Math.log(counts[i] / total));
+            }
+        }
+        return out;
     }
 
     /**
@@ -111,7 +159,7 @@ public final class MissRecTrainer implements ScorerTrainer {
     }
 
     /** One training run's epoch logic. */
-    private static final class Task implements EpochLoop.Task {
+    static final class Task implements EpochLoop.Task {
         private final MissRecModel model;
         private final LengthBucketBatcher batcher;
         private final List<SequenceExample> valid;

@@ -103,7 +103,13 @@ public final class SasRecTrainer implements ScorerTrainer {
                 for (int epoch = 1; epoch <= settings.maxEpochs(); epoch++) {
                     long t0 = System.nanoTime();
                     EpochResult er =
-                            trainEpoch(trainer, block, batcher.epoch(epoch - 1), config, n);
+                            trainEpoch(
+                                    trainer,
+                                    block,
+                                    batcher.epoch(epoch - 1),
+                                    config,
+                                    n,
+                                    unknownLogitMask(data));
                     double loss = er.loss();
                     long t1 = System.nanoTime();
                     if (er.skipped() > 0) {
@@ -161,12 +167,29 @@ public final class SasRecTrainer implements ScorerTrainer {
     /** Mean training loss of an epoch and the number of updates skipped for non-finite values. */
     private record EpochResult(double loss, int skipped, int batches) {}
 
+    /**
+     * Additive logit mask that leaves items held out of training (cold-start protocol) out of the
+     * softmax, as if they did not exist yet; null when every item is known. Their ID rows then keep
+     * their initial values, which is all SASRec can score such an item with.
+     */
+    private static float[] unknownLogitMask(SequenceDataset data) {
+        if (data.heldOutItems().length == 0) {
+            return null;
+        }
+        float[] mask = new float[data.numItems()];
+        for (int item : data.heldOutItems()) {
+            mask[item] = -1e9f;
+        }
+        return mask;
+    }
+
     private static EpochResult trainEpoch(
             Trainer trainer,
             SasRecBlock block,
             List<List<SequenceExample>> batches,
             SasRecConfig config,
-            int n) {
+            int n,
+            float[] unknownMask) {
         double sum = 0;
         long count = 0;
         int skipped = 0;
@@ -183,6 +206,9 @@ public final class SasRecTrainer implements ScorerTrainer {
                 float value;
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray logits = trainer.forward(in).singletonOrThrow();
+                    if (unknownMask != null) {
+                        logits = logits.add(bm.create(unknownMask, new Shape(1, n)));
+                    }
                     NDArray loss =
                             trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
                     gc.backward(loss);
