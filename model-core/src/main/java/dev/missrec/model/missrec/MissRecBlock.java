@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
@@ -363,6 +364,34 @@ public final class MissRecBlock extends AbstractBlock {
                             : f.add(ci.sub(f).div(3f).mul(idWeight)); // f + w (c_id - f) / 3
         }
         return f.div(config.temperature());
+    }
+
+    /**
+     * Serving logits, (B, D) -> (B, N), equal to {@link #logits(ParameterStore, NDArray, NDList,
+     * NDArray, boolean)} plus {@code penalty} (N) but with fewer passes over the (B, N) scores,
+     * which dominate against a large catalog: for two modalities {@code softmax(beta c) · c} is
+     * {@code c_v + sigmoid(beta (c_t - c_v)) (c_t - c_v)}, and the arithmetic runs in place.
+     * Inference only (no gradients).
+     */
+    public NDArray servingLogits(
+            ParameterStore ps, NDArray s, NDList candidates, NDArray idWeight, NDArray penalty) {
+        NDArray ct = s.matMul(candidates.get(0).transpose()); // (B, N)
+        NDArray cv = s.matMul(candidates.get(1).transpose()); // (B, N)
+        NDArray f;
+        if (fusionFactor != null) {
+            NDArray beta = ps.getValue(fusionFactor, s.getDevice(), false);
+            NDArray diff = ct.subi(cv); // c_t - c_v, in ct's buffer
+            NDArray weight = Activation.sigmoid(diff.mul(beta));
+            f = weight.muli(diff).addi(cv);
+        } else {
+            f = ct.addi(cv).divi(2f);
+        }
+        if (candidates.size() > 2) {
+            NDArray ci = s.matMul(candidates.get(2).transpose());
+            NDArray term = ci.subi(f).divi(3f); // (c_id - f) / 3
+            f = idWeight == null ? f.addi(term) : f.addi(term.muli(idWeight));
+        }
+        return f.divi(config.temperature()).addi(penalty);
     }
 
     private static NDArray causalMask(NDManager manager, long l) {

@@ -2,9 +2,11 @@ package dev.missrec.model.missrec;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.missrec.model.data.ItemFeatureTable;
@@ -354,72 +356,119 @@ public final class MissRecServing implements AutoCloseable {
         if (fetch < 1) {
             throw new IllegalArgumentException("fetch must be positive: " + fetch);
         }
-        int l = model.config().maxSeqLength();
         int[] lengths = new int[histories.size()];
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = histories.get(i).length;
             if (lengths[i] == 0) {
                 throw new IllegalArgumentException("history " + i + " is empty");
             }
-        }
-        Ranked[] out = new Ranked[histories.size()];
-        for (int[] chunk : plan(lengths)) {
-            List<int[]> part = new ArrayList<>(chunk.length);
-            for (int i : chunk) {
-                part.add(Sequences.truncate(histories.get(i), l));
-            }
-            List<Ranked> ranked = rankChunk(tables, part, fetch);
-            for (int j = 0; j < chunk.length; j++) {
-                out[chunk[j]] = ranked.get(j);
-            }
-        }
-        return Arrays.asList(out);
-    }
-
-    /**
-     * The model calls a request of histories with these lengths becomes: indices grouped by width
-     * bucket, at most 128 per call.
-     */
-    private List<int[]> plan(int[] lengths) {
-        int l = model.config().maxSeqLength();
-        int max = BATCH_BUCKETS[BATCH_BUCKETS.length - 1];
-        List<List<Integer>> byWidth = new ArrayList<>();
-        for (int w = 0; w < widthBuckets.length; w++) {
-            byWidth.add(new ArrayList<>());
-        }
-        for (int i = 0; i < lengths.length; i++) {
-            int width = Math.min(lengths[i], l);
-            int w = 0;
-            while (widthBuckets[w] < width) {
-                w++;
-            }
-            byWidth.get(w).add(i);
-        }
-        List<int[]> chunks = new ArrayList<>();
-        for (List<Integer> group : byWidth) {
-            for (int start = 0; start < group.size(); start += max) {
-                chunks.add(
-                        group.subList(start, Math.min(group.size(), start + max)).stream()
-                                .mapToInt(Integer::intValue)
-                                .toArray());
-            }
-        }
-        return chunks;
-    }
-
-    private List<Ranked> rankChunk(Tables tables, List<int[]> chunk, int fetch) {
-        int batch = bucket(BATCH_BUCKETS, chunk.size());
-        int longest = chunk.stream().mapToInt(h -> h.length).max().orElseThrow();
-        int width = bucket(widthBuckets, longest);
-        int k = Math.min(fetch, tables.rows);
-        for (int[] h : chunk) {
-            for (int item : h) {
+            for (int item : histories.get(i)) {
                 if (item < 1 || item >= tables.rows) {
                     throw new IllegalArgumentException(
                             "row " + item + " outside 1.." + (tables.rows - 1));
                 }
             }
         }
+        Ranked[] out = new Ranked[histories.size()];
+        for (List<int[]> slice : plan(lengths)) {
+            rankSlice(tables, histories, slice, fetch, out);
+        }
+        return Arrays.asList(out);
+    }
+
+    /**
+     * How a request is computed: slices of at most 128 histories (scored together: one matrix
+     * product per modality against every item), each made of encoder chunks of one width bucket (so
+     * a long history does not make the short ones pay for L positions).
+     */
+    private List<List<int[]>> plan(int[] lengths) {
+        int l = model.config().maxSeqLength();
+        int max = BATCH_BUCKETS[BATCH_BUCKETS.length - 1];
+        Integer[] order = new Integer[lengths.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(
+                order, (a, b) -> Integer.compare(Math.min(lengths[a], l), Math.min(lengths[b], l)));
+        List<List<int[]>> slices = new ArrayList<>();
+        for (int start = 0; start < order.length; start += max) {
+            int end = Math.min(order.length, start + max);
+            List<int[]> chunks = new ArrayList<>();
+            int chunkStart = start;
+            for (int i = start + 1; i <= end; i++) {
+                if (i == end || widthOf(lengths[order[i]]) != widthOf(lengths[order[chunkStart]])) {
+                    int[] chunk = new int[i - chunkStart];
+                    for (int j = chunkStart; j < i; j++) {
+                        chunk[j - chunkStart] = order[j];
+                    }
+                    chunks.add(chunk);
+                    chunkStart = i;
+                }
+            }
+            slices.add(chunks);
+        }
+        return slices;
+    }
+
+    private int widthOf(int length) {
+        return bucket(widthBuckets, Math.min(length, model.config().maxSeqLength()));
+    }
+
+    /** Encodes a slice chunk by chunk, then scores all of it at once and selects on the device. */
+    private void rankSlice(
+            Tables tables, List<int[]> histories, List<int[]> chunks, int fetch, Ranked[] out) {
+        int l = model.config().maxSeqLength();
+        int n = chunks.stream().mapToInt(c -> c.length).sum();
+        int batch = bucket(BATCH_BUCKETS, n);
+        int k = Math.min(fetch, tables.rows);
+        float[] scores;
+        long[] rows;
+        try (NDManager sub = tables.manager.newSubManager();
+                NDScope scope = new NDScope()) {
+            NDList parts = new NDList();
+            for (int[] chunk : chunks) {
+                List<int[]> part = new ArrayList<>(chunk.length);
+                for (int i : chunk) {
+                    part.add(Sequences.truncate(histories.get(i), l));
+                }
+                parts.add(encodeChunk(sub, tables, part).get(new NDIndex("0:" + chunk.length)));
+            }
+            if (batch > n) {
+                parts.add(sub.zeros(new Shape(batch - n, model.config().hiddenSize())));
+            }
+            NDArray s = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+            NDArray logits =
+                    block.servingLogits(
+                            parameters, s, tables.candidates, tables.idWeight, tables.penalty);
+            NDList top = logits.topK(k, 1, true, true);
+            scores = top.get(0).toFloatArray();
+            rows = top.get(1).toLongArray();
+        }
+        int b = 0;
+        for (int[] chunk : chunks) {
+            for (int i : chunk) {
+                int m = 0;
+                int[] r = new int[k];
+                float[] v = new float[k];
+                for (int j = 0; j < k; j++) {
+                    float score = scores[b * k + j];
+                    if (score == Float.NEGATIVE_INFINITY || Float.isNaN(score)) {
+                        break; // only unrecommendable rows are left
+                    }
+                    r[m] = (int) rows[b * k + j];
+                    v[m++] = score;
+                }
+                out[i] = new Ranked(Arrays.copyOf(r, m), Arrays.copyOf(v, m));
+                b++;
+            }
+        }
+    }
+
+    /** Sequence embeddings (B', D) of one width bucket's histories, padded to a batch bucket. */
+    private NDArray encodeChunk(NDManager sub, Tables tables, List<int[]> chunk) {
+        int batch = bucket(BATCH_BUCKETS, chunk.size());
+        int longest = chunk.stream().mapToInt(h -> h.length).max().orElseThrow();
+        int width = bucket(widthBuckets, longest);
         List<int[]> padded = new ArrayList<>(chunk);
         while (padded.size() < batch) {
             padded.add(new int[] {1}); // dummy history; its row is dropped
@@ -440,49 +489,14 @@ public final class MissRecServing implements AutoCloseable {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(tokens.ids(), b * tokens.width(), tokenIds, b * q, tokens.width());
         }
-        float[] scores;
-        long[] rows;
-        try (NDManager sub = tables.manager.newSubManager();
-                NDScope scope = new NDScope()) {
-            NDArray itemArray = sub.create(items, new Shape(batch, width));
-            NDArray lengthArray = sub.create(lengths, new Shape(batch));
-            NDArray tokenArray = sub.create(tokenIds, new Shape(batch, q));
-            NDList encoded =
-                    block.encode(
-                            parameters,
-                            itemArray,
-                            lengthArray,
-                            tokenArray,
-                            tables.decoderInputs,
-                            false);
-            NDArray logits =
-                    block.logits(
-                                    parameters,
-                                    encoded.get(0),
-                                    tables.candidates,
-                                    tables.idWeight,
-                                    false)
-                            .add(tables.penalty); // (B, R) + (R): -inf where not recommendable
-            NDList top = logits.topK(k, 1, true, true);
-            scores = top.get(0).toFloatArray();
-            rows = top.get(1).toLongArray();
-        }
-        List<Ranked> out = new ArrayList<>(chunk.size());
-        for (int b = 0; b < chunk.size(); b++) {
-            int n = 0;
-            int[] r = new int[k];
-            float[] s = new float[k];
-            for (int j = 0; j < k; j++) {
-                float v = scores[b * k + j];
-                if (v == Float.NEGATIVE_INFINITY || Float.isNaN(v)) {
-                    break; // only unrecommendable rows are left
-                }
-                r[n] = (int) rows[b * k + j];
-                s[n++] = v;
-            }
-            out.add(new Ranked(Arrays.copyOf(r, n), Arrays.copyOf(s, n)));
-        }
-        return out;
+        return block.encode(
+                        parameters,
+                        sub.create(items, new Shape(batch, width)),
+                        sub.create(lengths, new Shape(batch)),
+                        sub.create(tokenIds, new Shape(batch, q)),
+                        tables.decoderInputs,
+                        false)
+                .get(0);
     }
 
     private static int bucket(int[] buckets, int size) {
@@ -496,8 +510,8 @@ public final class MissRecServing implements AutoCloseable {
     }
 
     /**
-     * Runs every (batch, width) bucket once on {@code tables} so that no request pays for a first
-     * call of a shape.
+     * Runs every (batch, width) encoder shape and every batch size of the scoring step once on
+     * {@code tables}, so that no request pays for a first call of a shape.
      */
     public void warmUp(Tables tables) {
         for (int batch : BATCH_BUCKETS) {
@@ -510,7 +524,12 @@ public final class MissRecServing implements AutoCloseable {
                     }
                     histories.add(h);
                 }
-                rankChunk(tables, histories, Math.min(10, tables.rows));
+                Ranked[] sink = new Ranked[batch];
+                int[] all = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    all[i] = i;
+                }
+                rankSlice(tables, histories, List.of(all), Math.min(10, tables.rows), sink);
             }
         }
     }
@@ -521,25 +540,23 @@ public final class MissRecServing implements AutoCloseable {
      */
     public double flopsOfCall(int[] lengths, int rows) {
         double total = 0;
-        for (int[] chunk : plan(lengths)) {
-            int longest = 1;
-            for (int i : chunk) {
-                longest = Math.max(longest, Math.min(lengths[i], model.config().maxSeqLength()));
+        for (List<int[]> slice : plan(lengths)) {
+            int n = 0;
+            for (int[] chunk : slice) {
+                int longest = 1;
+                for (int i : chunk) {
+                    longest = Math.max(longest, lengths[i]);
+                }
+                total += encoderFlops(bucket(BATCH_BUCKETS, chunk.length), widthOf(longest));
+                n += chunk.length;
             }
-            total +=
-                    flopsPerCall(
-                            bucket(BATCH_BUCKETS, chunk.length),
-                            bucket(widthBuckets, longest),
-                            rows);
+            total += scoringFlops(bucket(BATCH_BUCKETS, n), rows);
         }
         return total;
     }
 
-    /**
-     * Floating-point operations of one ranking call on a (batch, width) bucket over {@code rows}
-     * items: the matrix products of the encoder, decoder and scoring (the dominant terms).
-     */
-    public double flopsPerCall(int batch, int width, int rows) {
+    /** Matrix-product FLOPs of encoding {@code batch} histories padded to {@code width}. */
+    private double encoderFlops(int batch, int width) {
         MissRecConfig c = model.config();
         double d = c.hiddenSize();
         double inner = c.innerSize();
@@ -551,9 +568,13 @@ public final class MissRecServing implements AutoCloseable {
                                 + width * 4 * d * d // cross-attention Q and output projections
                                 + q * 4 * d * d // cross-attention K and V of the memory
                                 + 4 * width * q * d);
+        return batch * (enc + dec);
+    }
+
+    /** Matrix-product FLOPs of scoring {@code batch} sequence embeddings against every row. */
+    private double scoringFlops(int batch, int rows) {
         double modalities = block.hasItemIdTable() ? 3 : 2;
-        double scoring = modalities * 2 * d * rows;
-        return batch * (enc + dec + scoring);
+        return batch * modalities * 2.0 * model.config().hiddenSize() * rows;
     }
 
     @Override
