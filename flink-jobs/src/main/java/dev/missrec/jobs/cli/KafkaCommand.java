@@ -69,7 +69,7 @@ final class KafkaCommand {
         public Integer call() throws Exception {
             LocalKafkaBroker broker = broker();
             String bootstrap = broker.start(port, heapMb, Duration.ofSeconds(90));
-            List<String> created = createTopics(bootstrap, topics, partitions);
+            List<String> created = Topics.create(bootstrap, topics, partitions);
             System.out.println("Kafka broker running at " + bootstrap);
             if (!created.isEmpty()) {
                 System.out.println("  created topics " + String.join(", ", created));
@@ -80,12 +80,6 @@ final class KafkaCommand {
             System.out.println("  log  " + broker.logFile());
             return 0;
         }
-    }
-
-    /** Creates the missing ones of {@link Start#topics}; returns those it created. */
-    private static List<String> createTopics(String bootstrap, List<String> names, int partitions)
-            throws Exception {
-        return Topics.create(bootstrap, names, partitions);
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the broker.")

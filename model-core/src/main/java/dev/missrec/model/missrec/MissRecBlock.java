@@ -334,18 +334,6 @@ public final class MissRecBlock extends AbstractBlock {
      * mode, divided by tau. (B, D) -> (B, N).
      */
     public NDArray logits(ParameterStore ps, NDArray s, NDList candidates, boolean training) {
-        return logits(ps, s, candidates, null, training);
-    }
-
-    /**
-     * Logits as {@link #logits(ParameterStore, NDArray, NDList, boolean)}, where {@code idWeight}
-     * (N) says per item whether its ID term counts: 1 for items with a trained ID row, 0 for items
-     * added at serving time, whose logit is then the fused feature score alone — {@code (c_id + 2f)
-     * / 3} becomes {@code f}, on the same scale (both are cosine combinations over tau). Null means
-     * every item has an ID row.
-     */
-    public NDArray logits(
-            ParameterStore ps, NDArray s, NDList candidates, NDArray idWeight, boolean training) {
         NDArray ct = s.matMul(candidates.get(0).transpose()); // (B, N)
         NDArray cv = s.matMul(candidates.get(1).transpose()); // (B, N)
         NDArray f;
@@ -358,20 +346,21 @@ public final class MissRecBlock extends AbstractBlock {
         }
         if (candidates.size() > 2) {
             NDArray ci = s.matMul(candidates.get(2).transpose());
-            f =
-                    idWeight == null
-                            ? ci.add(f.mul(2f)).div(3f)
-                            : f.add(ci.sub(f).div(3f).mul(idWeight)); // f + w (c_id - f) / 3
+            f = ci.add(f.mul(2f)).div(3f);
         }
         return f.div(config.temperature());
     }
 
     /**
-     * Serving logits, (B, D) -> (B, N), equal to {@link #logits(ParameterStore, NDArray, NDList,
-     * NDArray, boolean)} plus {@code penalty} (N) but with fewer passes over the (B, N) scores,
-     * which dominate against a large catalog: for two modalities {@code softmax(beta c) · c} is
-     * {@code c_v + sigmoid(beta (c_t - c_v)) (c_t - c_v)}, and the arithmetic runs in place.
-     * Inference only (no gradients).
+     * Serving logits, (B, D) -> (B, N): {@link #logits(ParameterStore, NDArray, NDList, boolean)}
+     * plus {@code penalty} (N), with fewer passes over the (B, N) scores, which dominate against a
+     * large catalog: for two modalities {@code softmax(beta c) · c} is {@code c_v + sigmoid(beta
+     * (c_t - c_v)) (c_t - c_v)}, and the arithmetic runs in place. Inference only (no gradients).
+     *
+     * <p>{@code idWeight} (N) says per item whether its ID term counts: 1 for items with a trained
+     * ID row, 0 for items added at serving time, whose logit is then the fused feature score alone
+     * — {@code (c_id + 2f) / 3} becomes {@code f}, on the same scale (both are cosine combinations
+     * over tau). Null means every item has an ID row.
      */
     public NDArray servingLogits(
             ParameterStore ps, NDArray s, NDList candidates, NDArray idWeight, NDArray penalty) {

@@ -175,8 +175,8 @@ public final class MissRecServing implements AutoCloseable {
     /**
      * A new table set: {@code base} with the rows of {@code changes} replaced or appended (adapted,
      * normalised and assigned to their nearest interest centroids; an appended item has no ID row,
-     * see {@link MissRecBlock#logits(ParameterStore, NDArray, NDList, NDArray, boolean)}) and the
-     * given recommendable flags. {@code base} stays valid and unchanged.
+     * see {@link MissRecBlock#servingLogits}) and the given recommendable flags. {@code base} stays
+     * valid and unchanged.
      *
      * @param recommendable per row of the result (its length is the new row count)
      */

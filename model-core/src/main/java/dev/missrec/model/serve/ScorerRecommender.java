@@ -64,13 +64,7 @@ public final class ScorerRecommender implements BatchRecommender {
 
     @Override
     public int catalogSize() {
-        int n = 0;
-        for (int i = 1; i < itemTokens.length; i++) {
-            if (!blocked.contains(i)) {
-                n++;
-            }
-        }
-        return n;
+        return itemTokens.length - 1 - blocked.size(); // blocked holds only known ids
     }
 
     @Override
