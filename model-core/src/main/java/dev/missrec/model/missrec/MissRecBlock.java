@@ -19,6 +19,7 @@ import dev.missrec.model.nn.LayerNormBlock;
 import dev.missrec.model.nn.MissRecInit;
 import dev.missrec.model.nn.PostLnDecoderLayerBlock;
 import dev.missrec.model.nn.PostLnEncoderLayerBlock;
+import dev.missrec.model.nn.Scalars;
 import dev.missrec.model.nn.Sequences;
 import java.util.ArrayList;
 import java.util.List;
@@ -321,10 +322,10 @@ public final class MissRecBlock extends AbstractBlock {
                 interestMask
                         .toType(DataType.FLOAT32, false)
                         .sum(new int[] {1})
-                        .div(q)
+                        .div(q) // no gradient flows into the mask
                         .reshape(b, 1);
         NDArray pooled = memory.sum(new int[] {1}).mul(weight); // (B, D)
-        NDArray reg = pooled.square().sum().div(d);
+        NDArray reg = Scalars.dividedBy(pooled.square().sum(), d);
         return new NDList(s, reg);
     }
 
@@ -342,13 +343,13 @@ public final class MissRecBlock extends AbstractBlock {
             NDArray c = ct.stack(cv, 2); // (B, N, M)
             f = c.mul(beta).softmax(2).mul(c).sum(new int[] {2});
         } else {
-            f = ct.add(cv).div(2f);
+            f = Scalars.dividedBy(ct.add(cv), 2);
         }
         if (candidates.size() > 2) {
             NDArray ci = s.matMul(candidates.get(2).transpose());
-            f = ci.add(f.mul(2f)).div(3f);
+            f = Scalars.dividedBy(ci.add(Scalars.times(f, 2)), 3);
         }
-        return f.div(config.temperature());
+        return Scalars.dividedBy(f, config.temperature());
     }
 
     /**
@@ -409,7 +410,7 @@ public final class MissRecBlock extends AbstractBlock {
     public NDArray loss(NDArray logits, NDArray regulariser, NDArray targets) {
         NDArray logp = logits.logSoftmax(1);
         NDArray picked = logp.mul(targets.oneHot(numItems)).sum(new int[] {1}); // (B)
-        return picked.neg().mean().add(regulariser.mul(config.gamma()));
+        return picked.neg().mean().add(Scalars.times(regulariser, config.gamma()));
     }
 
     @Override

@@ -277,8 +277,9 @@ public final class MissRecModel implements AutoCloseable {
     /**
      * One Adam step on {@code batch}; returns the batch loss. A batch whose loss or gradients are
      * not finite updates nothing and returns a non-finite value (one such batch would otherwise
-     * turn Adam's state and every weight into NaN; rare, non-reproducible ones were seen on this
-     * CPU build, as with SASRec); the caller decides whether the run has diverged.
+     * turn Adam's state and every weight into NaN; the rare ones once seen came from constants
+     * freed by the garbage collector between forward and backward, fixed by {@link
+     * dev.missrec.model.nn.Scalars}); the caller decides whether the run has diverged.
      */
     public float trainStep(List<SequenceExample> batch) {
         requireInterests();

@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import dev.missrec.model.data.LengthBucketBatcher;
 import dev.missrec.model.data.SequenceExample;
 import dev.missrec.model.interest.InterestTokens;
+import dev.missrec.model.nn.Scalars;
 import dev.missrec.model.nn.Sequences;
 import dev.missrec.model.train.ProgressBar;
 import java.io.PrintStream;
@@ -315,11 +316,11 @@ public final class MissRecPretrainer {
         NDArray vHat = MissRecBlock.normalize(gatherRows(ids, adapted.get(1)));
         NDArray seqItem =
                 fusedInBatchLogits(s, tHat, vHat, fusionFactor(block, ps, s), config.temperature());
-        NDArray seqSeq = s.matMul(sAug.transpose()).div(config.temperature());
+        NDArray seqSeq = Scalars.dividedBy(s.matMul(sAug.transpose()), config.temperature());
         NDArray regulariser = original.get(1).add(augmented.get(1));
         return inBatchCrossEntropy(seqItem)
-                .add(inBatchCrossEntropy(seqSeq).mul(lambda))
-                .add(regulariser.mul(config.gamma()));
+                .add(Scalars.times(inBatchCrossEntropy(seqSeq), lambda))
+                .add(Scalars.times(regulariser, config.gamma()));
     }
 
     /**
@@ -370,12 +371,12 @@ public final class MissRecPretrainer {
         NDArray cv = s.matMul(vHat.transpose());
         NDArray f;
         if (beta == null) {
-            f = ct.add(cv).div(2f);
+            f = Scalars.dividedBy(ct.add(cv), 2);
         } else {
             NDArray c = ct.stack(cv, 2); // (B, B, M)
             f = c.mul(beta).softmax(2).mul(c).sum(new int[] {2});
         }
-        return f.div(tau);
+        return Scalars.dividedBy(f, tau);
     }
 
     /** Cross-entropy of (B, B) logits whose row i has its positive in column i, batch mean. */

@@ -77,7 +77,7 @@ public final class MultiHeadAttentionBlock extends AbstractBlock {
         NDArray kh = splitHeads(key.forward(ps, new NDList(kv), training).head(), b, tk, dh);
         NDArray vh = splitHeads(value.forward(ps, new NDList(kv), training).head(), b, tk, dh);
         // (B, H, Tq, dh) x (B, H, dh, Tk) -> (B, H, Tq, Tk)
-        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh));
+        NDArray scores = Scalars.dividedBy(qh.matMul(kh.transpose(0, 1, 3, 2)), Math.sqrt(dh));
         // key padding: (B, Tk) -> (B, 1, 1, Tk), 0 where kept, -1e9 where masked
         NDArray keyBias =
                 keyMask.toType(DataType.FLOAT32, false)

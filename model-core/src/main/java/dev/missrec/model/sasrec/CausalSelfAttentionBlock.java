@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.missrec.model.nn.Scalars;
 
 /**
  * Multi-head scaled dot-product self-attention with an additive attention bias (the causal mask),
@@ -59,7 +60,8 @@ public final class CausalSelfAttentionBlock extends AbstractBlock {
         NDArray k = split(key.forward(ps, new NDList(x), training).head(), b, l, d);
         NDArray v = split(value.forward(ps, new NDList(x), training).head(), b, l, d);
         // (B, H, L, d) x (B, H, d, L) -> (B, H, L, L)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(d)).add(bias);
+        NDArray scores =
+                Scalars.dividedBy(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(d)).add(bias);
         NDArray probs = scores.softmax(-1);
         probs = Dropout.dropout(probs, attentionDropout, training).head();
         // (B, H, L, L) x (B, H, L, d) -> (B, H, L, d) -> (B, L, D)

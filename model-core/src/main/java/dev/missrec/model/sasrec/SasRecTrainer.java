@@ -219,8 +219,9 @@ public final class SasRecTrainer implements ScorerTrainer {
                     count += batch.size();
                     trainer.step();
                 } else {
-                    // rare non-finite gradients were seen on CPU (see the note); one bad batch must
-                    // not poison Adam's state and every weight, so its update is dropped
+                    // a guard, not an expected path: the rare non-finite gradients once seen here
+                    // came from constants freed by the garbage collector (see Scalars); one bad
+                    // batch must not poison Adam's state and every weight, so its update is dropped
                     zeroGradients(block, bm);
                     skipped++;
                 }

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.missrec.model.nn.GradientUnderCollection;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MissRecBlockTest {
@@ -177,6 +179,44 @@ class MissRecBlockTest {
             // cosines are in [-1, 1], so |logits| <= 1 / tau
             assertThat(out.get(0).abs().max().getFloat())
                     .isLessThanOrEqualTo(1f / c.temperature() + 1e-4f);
+        }
+    }
+
+    @Test
+    void shouldGiveTheSameGradientsWhateverTheGarbageCollector() {
+        for (TrainStage stage : new TrainStage[] {TrainStage.INDUCTIVE, TrainStage.TRANSDUCTIVE}) {
+            MissRecConfig c = MissRecConfig.tiny().withTrainStage(stage);
+            Map<String, float[]>[] runs = new Map[2];
+            for (int i = 0; i < 2; i++) {
+                runs[i] =
+                        GradientUnderCollection.gradients(
+                                11,
+                                m -> {
+                                    MissRecBlock b = block(m, c, 9, 8);
+                                    b.setInterestEmbeddings(
+                                            m.randomNormal(new Shape(4, c.hiddenSize())));
+                                    return b;
+                                },
+                                (b, m) -> {
+                                    MissRecBlock mb = (MissRecBlock) b;
+                                    NDList out =
+                                            mb.forward(
+                                                    new ParameterStore(m, false),
+                                                    new NDList(
+                                                            m.create(
+                                                                    new long[] {1, 2, 3, 4, 0, 0},
+                                                                    new Shape(2, 3)),
+                                                            m.create(new long[] {3, 1}),
+                                                            m.create(
+                                                                    new long[] {0, 1, 2, 0, 3, 0},
+                                                                    new Shape(2, 3))),
+                                                    true);
+                                    return mb.loss(
+                                            out.get(0), out.get(1), m.create(new long[] {5, 7}));
+                                },
+                                i == 1);
+            }
+            GradientUnderCollection.assertSameGradients(runs[0], runs[1]);
         }
     }
 }

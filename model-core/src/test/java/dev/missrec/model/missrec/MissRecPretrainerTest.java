@@ -5,14 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
 import dev.missrec.model.data.ItemFeatureTable;
 import dev.missrec.model.data.SequenceDataset;
 import dev.missrec.model.data.SequenceExample;
 import dev.missrec.model.data.SyntheticDatasetGenerator;
+import dev.missrec.model.nn.GradientUnderCollection;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -160,5 +166,37 @@ class MissRecPretrainerTest {
                     FineTuning.byName(model.block()).get("fusion_factor").getArray().toFloatArray();
             assertThat(Arrays.equals(beta, new float[] {0f})).isFalse(); // β starts at 0
         }
+    }
+
+    @Test
+    void shouldGiveTheInBatchLossTheSameGradientsWhateverTheGarbageCollector() {
+        Map<String, float[]>[] runs = new Map[2];
+        for (int i = 0; i < 2; i++) {
+            runs[i] =
+                    GradientUnderCollection.gradients(
+                            5,
+                            m -> {
+                                Linear encoder = Linear.builder().setUnits(8).build();
+                                encoder.initialize(m, DataType.FLOAT32, new Shape(4, 8));
+                                return encoder;
+                            },
+                            (b, m) -> {
+                                NDArray s =
+                                        MissRecBlock.normalize(
+                                                b.forward(
+                                                                new ParameterStore(m, false),
+                                                                new NDList(
+                                                                        m.randomNormal(
+                                                                                new Shape(4, 8))),
+                                                                true)
+                                                        .head());
+                                NDArray t = MissRecBlock.normalize(m.randomNormal(new Shape(4, 8)));
+                                NDArray v = MissRecBlock.normalize(m.randomNormal(new Shape(4, 8)));
+                                return MissRecPretrainer.inBatchCrossEntropy(
+                                        MissRecPretrainer.fusedInBatchLogits(s, t, v, null, 0.07f));
+                            },
+                            i == 1);
+        }
+        GradientUnderCollection.assertSameGradients(runs[0], runs[1]);
     }
 }

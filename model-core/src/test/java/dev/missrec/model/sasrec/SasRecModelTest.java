@@ -21,6 +21,7 @@ import dev.missrec.model.eval.RankingEvaluator;
 import dev.missrec.model.eval.RankingMetrics;
 import dev.missrec.model.eval.SequenceScorer;
 import dev.missrec.model.eval.TrainSettings;
+import dev.missrec.model.nn.GradientUnderCollection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -349,5 +350,34 @@ class SasRecModelTest {
                 return rows.toArray(new float[0][]);
             }
         };
+    }
+
+    @Test
+    void shouldGiveTheSameGradientsWhateverTheGarbageCollector() {
+        Map<String, float[]>[] runs = new Map[2];
+        for (int i = 0; i < 2; i++) {
+            runs[i] =
+                    GradientUnderCollection.gradients(
+                            3,
+                            m -> {
+                                SasRecBlock block = new SasRecBlock(SasRecConfig.tiny(), 10);
+                                block.initialize(m, DataType.FLOAT32, block.initShapes());
+                                return block;
+                            },
+                            (b, m) -> {
+                                NDList in =
+                                        SasRecBatch.inputs(
+                                                m,
+                                                List.of(new int[] {1, 2, 3}, new int[] {4, 5}),
+                                                20,
+                                                10);
+                                NDArray logits =
+                                        b.forward(new ParameterStore(m, false), in, true)
+                                                .singletonOrThrow();
+                                return logits.logSoftmax(1).get(":, 6").neg().sum();
+                            },
+                            i == 1);
+        }
+        GradientUnderCollection.assertSameGradients(runs[0], runs[1]);
     }
 }
