@@ -25,8 +25,12 @@ import java.util.List;
  * <p>Shapes are fixed to a few buckets — batch sizes {@link #BATCH_BUCKETS} and history widths
  * {@link #widthBuckets()} — so that libtorch sees a small set of shapes, all of them warmed up by
  * {@link #warmUp}; a batch is padded with one-item dummy histories whose rows are dropped. A
- * request is split by width bucket first: one long history must not make every short one of its
- * batch pay for L positions (on Scientific a width-50 row costs about 3x a width-8 row).
+ * request is encoded in one or more calls, chosen by cost: histories sorted by length are cut into
+ * the contiguous groups whose summed encoder time is least, each group padded to its batch and
+ * width bucket. Cutting keeps one long history from making every short one pay for L positions (on
+ * Scientific a width-50 row costs about 3x a width-8 row); not cutting saves the fixed cost of a
+ * call (about 2 ms on Scientific, comparable to encoding 30 short histories). The time of every
+ * shape is measured during the warm-up; until then a matrix-product count stands in for it.
  *
  * <p>Thread safety: {@link #rank} may run on several threads at once over the same tables (the
  * weights and tables are only read; each call has its own sub-manager and scope). Table sets are
@@ -34,12 +38,29 @@ import java.util.List;
  */
 public final class MissRecServing implements AutoCloseable {
     /** The batch shapes a ranking call pads to; larger requests are split into chunks of 128. */
-    public static final int[] BATCH_BUCKETS = {1, 8, 16, 32, 64, 128};
+    public static final int[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
+
+    /**
+     * Stand-in for the fixed cost of an encoder call before the warm-up measures it, in
+     * matrix-product FLOPs: about 2 ms at the few GFLOP/s one core reaches on these shapes.
+     */
+    private static final double CALL_OVERHEAD_FLOPS = 1e7;
+
+    /** Timed runs of each shape in the warm-up; the fastest counts (noise only adds time). */
+    private static final int TIMED_RUNS = 3;
 
     private final MissRecModel model;
     private final MissRecBlock block;
     private final ParameterStore parameters;
     private final int[] widthBuckets;
+
+    /**
+     * Cost of one encoder call per [batch bucket][width bucket], in arbitrary units: FLOPs plus a
+     * per-call overhead until {@link #warmUp} replaces them with measured nanoseconds.
+     */
+    private volatile double[][] encodeCost;
+
+    private volatile boolean measured;
 
     private MissRecServing(MissRecModel model) {
         this.model = model;
@@ -47,6 +68,14 @@ public final class MissRecServing implements AutoCloseable {
         // no copies: parameters are read in place by every thread
         this.parameters = new ParameterStore(model.manager(), false);
         this.widthBuckets = widthBuckets(model.config().maxSeqLength());
+        double[][] estimate = new double[BATCH_BUCKETS.length][widthBuckets.length];
+        for (int b = 0; b < BATCH_BUCKETS.length; b++) {
+            for (int w = 0; w < widthBuckets.length; w++) {
+                estimate[b][w] =
+                        encoderFlops(BATCH_BUCKETS[b], widthBuckets[w]) + CALL_OVERHEAD_FLOPS;
+            }
+        }
+        this.encodeCost = estimate;
     }
 
     /** Prepares {@code model} (with its interest tables) for serving; takes ownership of it. */
@@ -378,8 +407,8 @@ public final class MissRecServing implements AutoCloseable {
 
     /**
      * How a request is computed: slices of at most 128 histories (scored together: one matrix
-     * product per modality against every item), each made of encoder chunks of one width bucket (so
-     * a long history does not make the short ones pay for L positions).
+     * product per modality against every item), each made of encoder calls over histories of
+     * similar length, chosen by {@link #chunk}.
      */
     private List<List<int[]>> plan(int[] lengths) {
         int l = model.config().maxSeqLength();
@@ -390,24 +419,45 @@ public final class MissRecServing implements AutoCloseable {
         }
         Arrays.sort(
                 order, (a, b) -> Integer.compare(Math.min(lengths[a], l), Math.min(lengths[b], l)));
+        double[][] cost = encodeCost;
         List<List<int[]>> slices = new ArrayList<>();
         for (int start = 0; start < order.length; start += max) {
             int end = Math.min(order.length, start + max);
-            List<int[]> chunks = new ArrayList<>();
-            int chunkStart = start;
-            for (int i = start + 1; i <= end; i++) {
-                if (i == end || widthOf(lengths[order[i]]) != widthOf(lengths[order[chunkStart]])) {
-                    int[] chunk = new int[i - chunkStart];
-                    for (int j = chunkStart; j < i; j++) {
-                        chunk[j - chunkStart] = order[j];
-                    }
-                    chunks.add(chunk);
-                    chunkStart = i;
-                }
+            int[] sliceOrder = new int[end - start];
+            int[] widthIndex = new int[end - start];
+            for (int i = start; i < end; i++) {
+                sliceOrder[i - start] = order[i];
+                widthIndex[i - start] = bucketIndex(widthBuckets, Math.min(lengths[order[i]], l));
             }
-            slices.add(chunks);
+            slices.add(chunk(sliceOrder, widthIndex, cost));
         }
         return slices;
+    }
+
+    /**
+     * Cuts histories sorted by width into contiguous encoder calls of least total cost (dynamic
+     * programming over the cut points): a call of histories i..j-1 costs {@code cost[batch bucket
+     * of j-i][width bucket of j-1]}, the widest being last.
+     */
+    static List<int[]> chunk(int[] order, int[] widthIndex, double[][] cost) {
+        int n = order.length;
+        double[] best = new double[n + 1];
+        int[] cut = new int[n + 1];
+        for (int j = 1; j <= n; j++) {
+            best[j] = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < j; i++) {
+                double c = best[i] + cost[bucketIndex(BATCH_BUCKETS, j - i)][widthIndex[j - 1]];
+                if (c < best[j]) {
+                    best[j] = c;
+                    cut[j] = i;
+                }
+            }
+        }
+        List<int[]> chunks = new ArrayList<>();
+        for (int j = n; j > 0; j = cut[j]) {
+            chunks.add(0, Arrays.copyOfRange(order, cut[j], j));
+        }
+        return chunks;
     }
 
     private int widthOf(int length) {
@@ -500,9 +550,13 @@ public final class MissRecServing implements AutoCloseable {
     }
 
     private static int bucket(int[] buckets, int size) {
-        for (int b : buckets) {
-            if (size <= b) {
-                return b;
+        return buckets[bucketIndex(buckets, size)];
+    }
+
+    private static int bucketIndex(int[] buckets, int size) {
+        for (int i = 0; i < buckets.length; i++) {
+            if (size <= buckets[i]) {
+                return i;
             }
         }
         throw new IllegalArgumentException(
@@ -511,19 +565,13 @@ public final class MissRecServing implements AutoCloseable {
 
     /**
      * Runs every (batch, width) encoder shape and every batch size of the scoring step once on
-     * {@code tables}, so that no request pays for a first call of a shape.
+     * {@code tables}, so that no request pays for a first call of a shape; then, the first time,
+     * times every encoder shape so that {@link #rank} can choose its calls by measured cost.
      */
     public void warmUp(Tables tables) {
         for (int batch : BATCH_BUCKETS) {
             for (int width : widthBuckets) {
-                List<int[]> histories = new ArrayList<>(batch);
-                for (int b = 0; b < batch; b++) {
-                    int[] h = new int[width];
-                    for (int t = 0; t < width; t++) {
-                        h[t] = 1 + (b * 31 + t * 7) % (tables.rows - 1);
-                    }
-                    histories.add(h);
-                }
+                List<int[]> histories = warmUpHistories(tables, batch, width);
                 Ranked[] sink = new Ranked[batch];
                 int[] all = new int[batch];
                 for (int i = 0; i < batch; i++) {
@@ -532,6 +580,63 @@ public final class MissRecServing implements AutoCloseable {
                 rankSlice(tables, histories, List.of(all), Math.min(10, tables.rows), sink);
             }
         }
+        if (!measured) {
+            encodeCost = measureEncodeCost(tables);
+            measured = true;
+        }
+    }
+
+    private static List<int[]> warmUpHistories(Tables tables, int batch, int width) {
+        List<int[]> histories = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            int[] h = new int[width];
+            for (int t = 0; t < width; t++) {
+                h[t] = 1 + (b * 31 + t * 7) % (tables.rows - 1);
+            }
+            histories.add(h);
+        }
+        return histories;
+    }
+
+    /**
+     * The fastest of a few timed encoder calls per shape, in nanoseconds, made monotone (a larger
+     * shape never counts as cheaper than a smaller one, whatever the noise).
+     */
+    private double[][] measureEncodeCost(Tables tables) {
+        double[][] cost = new double[BATCH_BUCKETS.length][widthBuckets.length];
+        for (int b = 0; b < BATCH_BUCKETS.length; b++) {
+            for (int w = 0; w < widthBuckets.length; w++) {
+                List<int[]> histories = warmUpHistories(tables, BATCH_BUCKETS[b], widthBuckets[w]);
+                long fastest = Long.MAX_VALUE;
+                for (int r = 0; r < TIMED_RUNS; r++) {
+                    try (NDManager sub = tables.manager.newSubManager();
+                            NDScope scope = new NDScope()) {
+                        long t0 = System.nanoTime();
+                        // reading a value waits for an asynchronous (GPU) computation to end
+                        encodeChunk(sub, tables, histories).get(0, 0).getFloat();
+                        fastest = Math.min(fastest, System.nanoTime() - t0);
+                    }
+                }
+                cost[b][w] = fastest;
+            }
+        }
+        for (int b = 0; b < cost.length; b++) {
+            for (int w = 0; w < cost[b].length; w++) {
+                double below = Math.max(b > 0 ? cost[b - 1][w] : 0, w > 0 ? cost[b][w - 1] : 0);
+                cost[b][w] = Math.max(cost[b][w], below);
+            }
+        }
+        return cost;
+    }
+
+    /** The encoder cost table the plan uses, [batch bucket][width bucket] (for tests and logs). */
+    double[][] encodeCost() {
+        double[][] c = encodeCost;
+        double[][] copy = new double[c.length][];
+        for (int i = 0; i < c.length; i++) {
+            copy[i] = c[i].clone();
+        }
+        return copy;
     }
 
     /**
