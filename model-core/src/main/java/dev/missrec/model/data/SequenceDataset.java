@@ -24,6 +24,9 @@ import java.util.Objects;
  *     protocol, {@code dev.missrec.model.eval.ColdStartSplit}), sorted ascending, empty for an
  *     ordinary dataset: they are in the catalog with their features, but training must treat them
  *     as not existing yet
+ * @param coldValid the validation cases whose target is a held-out item, histories unchanged (as in
+ *     test): for choosing settings that concern new items without looking at test; never used for
+ *     training
  */
 public record SequenceDataset(
         String name,
@@ -35,7 +38,34 @@ public record SequenceDataset(
         List<SequenceExample> train,
         List<SequenceExample> valid,
         List<SequenceExample> test,
-        int[] heldOutItems) {
+        int[] heldOutItems,
+        List<SequenceExample> coldValid) {
+
+    /** A dataset with held-out items but no cold validation cases. */
+    public SequenceDataset(
+            String name,
+            int numUsers,
+            String[] itemTokens,
+            String[] itemTexts,
+            ItemFeatureTable textFeatures,
+            ItemFeatureTable imageFeatures,
+            List<SequenceExample> train,
+            List<SequenceExample> valid,
+            List<SequenceExample> test,
+            int[] heldOutItems) {
+        this(
+                name,
+                numUsers,
+                itemTokens,
+                itemTexts,
+                textFeatures,
+                imageFeatures,
+                train,
+                valid,
+                test,
+                heldOutItems,
+                List.of());
+    }
 
     /** A dataset with no held-out items. */
     public SequenceDataset(
@@ -67,6 +97,7 @@ public record SequenceDataset(
         train = List.copyOf(train);
         valid = List.copyOf(valid);
         test = List.copyOf(test);
+        coldValid = List.copyOf(coldValid);
         int n = itemTokens.length;
         if (textFeatures != null && textFeatures.rows() != n) {
             throw new IllegalArgumentException(

@@ -18,7 +18,10 @@ import java.util.Random;
  *   <li>train and valid: every case whose target is held out is dropped, and held-out items are
  *       removed from the remaining histories (a case whose history becomes empty is dropped). The
  *       remaining prefixes are exactly those of the users' sequences with the held-out items cut
- *       out, so nothing in training or model selection ever mentions a held-out item.
+ *       out, so nothing in training or ordinary model selection mentions a held-out item. The
+ *       dropped validation cases whose target is held out are kept apart, unchanged, as {@link
+ *       SequenceDataset#coldValid()}: settings that concern new items are chosen on them, never on
+ *       test.
  *   <li>test: unchanged, so {@code test} stays comparable with a run without held-out items. A cold
  *       case's history may therefore contain held-out items: the user clicked them before the
  *       target, as happens in the stream once a new item is live and before any retraining. Each
@@ -105,7 +108,8 @@ public final class ColdStartSplit {
                 train,
                 valid,
                 data.test(),
-                heldOut);
+                heldOut,
+                data.valid().stream().filter(c -> cold[c.target()]).toList());
     }
 
     private static List<SequenceExample> withoutItems(List<SequenceExample> cases, boolean[] cold) {

@@ -56,6 +56,21 @@ public final class ModelCatalog {
                                 TrainStage.INDUCTIVE,
                                 c -> c.toBuilder().optLogitAdjustment(0.5f).build()),
                 new MissRecArtifacts());
+        // the same, with the strength chosen without test: on the validation events of held-out
+        // items (needs compare --cold-start-fraction); every strength is trained in full
+        catalog.register(
+                "missrec-inductive-coldtuned",
+                () -> {
+                    Map<String, ScorerTrainer> grid = new LinkedHashMap<>();
+                    for (float strength : new float[] {0f, 0.25f, 0.5f, 1f}) {
+                        grid.put(
+                                "logit adjustment " + strength,
+                                new MissRecTrainer(
+                                        TrainStage.INDUCTIVE,
+                                        c -> c.toBuilder().optLogitAdjustment(strength).build()));
+                    }
+                    return new ColdValidatedTrainer(grid, System.err);
+                });
         return catalog;
     }
 

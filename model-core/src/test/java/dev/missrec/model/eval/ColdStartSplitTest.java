@@ -61,6 +61,11 @@ class ColdStartSplitTest {
         assertThat(cold.heldOutItems()).containsExactly(2);
         assertThat(cold.knownItems()).containsExactly(false, true, false, true, true, true);
         assertThat(cold.coldTest()).isEmpty();
+        // the dropped valid case ->2 is kept apart, history unchanged, for cold model selection
+        assertThat(cold.coldValid())
+                .extracting(c -> Arrays.toString(c.history()) + "->" + c.target())
+                .containsExactly("[3, 1]->2");
+        assertThat(tinyDataset().coldValid()).isEmpty();
     }
 
     @Test
