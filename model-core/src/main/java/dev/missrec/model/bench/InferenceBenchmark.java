@@ -49,7 +49,8 @@ public final class InferenceBenchmark {
             double p50Ms,
             double p99Ms,
             double gflops,
-            double peakRatio) {}
+            double peakRatio,
+            double usefulGflops) {}
 
     /** Resident set sizes in MiB. */
     public record RssMb(double start, double afterInferences, double afterSwaps) {}
@@ -117,6 +118,7 @@ public final class InferenceBenchmark {
                 progress.accept("batch " + batch);
                 List<Long> nanos = new ArrayList<>();
                 double flops = 0;
+                double usefulFlops = 0;
                 for (int warm = 0; warm < 3; warm++) {
                     engine.recommend(slice(histories, cursor, batch), settings.k());
                     cursor += batch;
@@ -129,6 +131,7 @@ public final class InferenceBenchmark {
                     engine.recommend(request, settings.k());
                     nanos.add(System.nanoTime() - t0);
                     flops += engine.flopsPerCall(request);
+                    usefulFlops += engine.usefulFlopsPerCall(request);
                 }
                 scored += (long) nanos.size() * batch;
                 double seconds = nanos.stream().mapToLong(Long::longValue).sum() / 1e9;
@@ -140,7 +143,8 @@ public final class InferenceBenchmark {
                                 percentile(nanos, 50) / 1e6,
                                 percentile(nanos, 99) / 1e6,
                                 gflops,
-                                gflops / peak));
+                                gflops / peak,
+                                usefulFlops / seconds / 1e9));
             }
             progress.accept("scoring up to " + settings.inferences() + " sequences");
             int round = 0;

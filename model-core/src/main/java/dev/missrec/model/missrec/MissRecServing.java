@@ -660,6 +660,19 @@ public final class MissRecServing implements AutoCloseable {
         return total;
     }
 
+    /**
+     * The FLOPs of {@link #flopsOfCall} that do useful work: every history encoded at its own
+     * length (Q = 2 length + 1), no padding rows, only the real histories scored.
+     */
+    public double usefulFlops(int[] lengths, int rows) {
+        int l = model.config().maxSeqLength();
+        double total = scoringFlops(lengths.length, rows);
+        for (int length : lengths) {
+            total += encoderFlops(1, Math.min(length, l));
+        }
+        return total;
+    }
+
     /** Matrix-product FLOPs of encoding {@code batch} histories padded to {@code width}. */
     private double encoderFlops(int batch, int width) {
         MissRecConfig c = model.config();

@@ -115,13 +115,27 @@ public final class InferenceEngine implements BatchRecommender {
      * padded to its shape buckets), for throughput-to-peak accounting.
      */
     public double flopsPerCall(List<String[]> histories) {
+        return flops(histories, false);
+    }
+
+    /**
+     * The part of {@link #flopsPerCall} that is not padding: each history encoded at its own
+     * length, only the real histories scored.
+     */
+    public double usefulFlopsPerCall(List<String[]> histories) {
+        return flops(histories, true);
+    }
+
+    private double flops(List<String[]> histories, boolean useful) {
         Generation g = acquire();
         try {
             int[] lengths = new int[histories.size()];
             for (int i = 0; i < lengths.length; i++) {
                 lengths[i] = Math.max(1, histories.get(i).length);
             }
-            return g.model.serving.flopsOfCall(lengths, g.tables.rows());
+            return useful
+                    ? g.model.serving.usefulFlops(lengths, g.tables.rows())
+                    : g.model.serving.flopsOfCall(lengths, g.tables.rows());
         } finally {
             g.refs.release();
         }
