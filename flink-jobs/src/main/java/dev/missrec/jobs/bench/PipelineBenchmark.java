@@ -323,6 +323,9 @@ public final class PipelineBenchmark {
                 ratePerSecond > 0 ? dev.missrec.jobs.feed.Pacer.system(ratePerSecond) : null;
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                dev.missrec.jobs.kafka.Topics.MAX_IN_FLIGHT_FOR_NEW_TOPICS);
         AtomicReference<Exception> failure = new AtomicReference<>();
         AtomicLong acknowledged = new AtomicLong();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {

@@ -4,6 +4,7 @@ import dev.missrec.jobs.feed.FeedSendException;
 import dev.missrec.jobs.feed.Pacer;
 import dev.missrec.jobs.feed.ProgressMeter;
 import dev.missrec.jobs.feed.TopicWriter;
+import dev.missrec.jobs.kafka.Topics;
 import dev.missrec.model.data.DatasetException;
 import dev.missrec.model.text.CachingTextEncoder;
 import dev.missrec.schemas.ClickEvent;
@@ -237,6 +238,8 @@ public final class ProduceCommand implements Callable<Integer> {
                         Map.of(
                                 "client.id", "missrec-produce",
                                 "enable.idempotence", "true",
+                                "max.in.flight.requests.per.connection",
+                                        Topics.MAX_IN_FLIGHT_FOR_NEW_TOPICS,
                                 "acks", "all",
                                 "linger.ms", "20",
                                 "batch.size", "131072",

@@ -111,6 +111,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                dev.missrec.jobs.kafka.Topics.MAX_IN_FLIGHT_FOR_NEW_TOPICS);
         return new KafkaProducer<>(p);
     }
 
