@@ -629,6 +629,28 @@ public final class MissRecServing implements AutoCloseable {
         return cost;
     }
 
+    /**
+     * Takes over {@code other}'s measured encoder costs when its shapes cost the same (same
+     * buckets, same matrix products per shape, same device), so that hot-swapping a retrained model
+     * of the same architecture does not measure again. Call before {@link #warmUp}.
+     */
+    public void adoptCosts(MissRecServing other) {
+        if (!other.measured
+                || !Arrays.equals(widthBuckets, other.widthBuckets)
+                || !device().equals(other.device())) {
+            return;
+        }
+        for (int b : BATCH_BUCKETS) {
+            for (int w : widthBuckets) {
+                if (encoderFlops(b, w) != other.encoderFlops(b, w)) {
+                    return;
+                }
+            }
+        }
+        encodeCost = other.encodeCost;
+        measured = true;
+    }
+
     /** The encoder cost table the plan uses, [batch bucket][width bucket] (for tests and logs). */
     double[][] encodeCost() {
         double[][] c = encodeCost;

@@ -173,6 +173,10 @@ public final class InferenceEngine implements BatchRecommender {
         Generation built = null;
         try {
             built = Generation.of(next, catalog, this);
+            Generation serving = current.get();
+            if (serving != null) {
+                next.serving.adoptCosts(serving.model.serving); // only reads a finished table
+            }
             if (options.warmUp()) {
                 next.serving.warmUp(built.tables);
             }

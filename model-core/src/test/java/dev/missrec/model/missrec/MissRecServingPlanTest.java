@@ -2,7 +2,10 @@ package dev.missrec.model.missrec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.missrec.model.data.SequenceDataset;
+import dev.missrec.model.data.SyntheticDatasetGenerator;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MissRecServingPlanTest {
@@ -77,5 +80,42 @@ class MissRecServingPlanTest {
             }
             assertThat(next).isEqualTo(111);
         }
+    }
+
+    @Test
+    void shouldTakeOverMeasuredCostsOnlyFromAModelOfTheSameShapes() {
+        SequenceDataset data =
+                new SyntheticDatasetGenerator(
+                                SyntheticDatasetGenerator.Options.builder()
+                                        .optUsers(30)
+                                        .optItems(40)
+                                        .optFeatureDim(8)
+                                        .build())
+                        .generate();
+        try (MissRecServing first = serving(data, MissRecConfig.tiny(), 1);
+                MissRecServing retrained = serving(data, MissRecConfig.tiny(), 2);
+                MissRecServing wider =
+                        serving(
+                                data,
+                                MissRecConfig.tiny().toBuilder().optMaxSeqLength(30).build(),
+                                3)) {
+            double[][] estimate = retrained.encodeCost();
+            retrained.adoptCosts(first); // not measured yet: nothing to take over
+            assertThat(retrained.encodeCost()).isEqualTo(estimate);
+            try (MissRecServing.Tables tables = first.modelTables(null)) {
+                first.warmUp(tables);
+            }
+            retrained.adoptCosts(first);
+            assertThat(retrained.encodeCost()).isEqualTo(first.encodeCost()).isNotEqualTo(estimate);
+            double[][] own = wider.encodeCost();
+            wider.adoptCosts(first); // other width buckets
+            assertThat(wider.encodeCost()).isEqualTo(own);
+        }
+    }
+
+    private static MissRecServing serving(SequenceDataset data, MissRecConfig config, int seed) {
+        MissRecModel m = MissRecModel.create(config, data.textFeatures(), data.imageFeatures());
+        m.discoverInterests(new Random(seed));
+        return MissRecServing.of(m);
     }
 }
