@@ -86,9 +86,18 @@ public final class MissRecServing implements AutoCloseable {
         return new MissRecServing(model);
     }
 
-    /** History widths: powers of two from 8 below L, then L itself. */
+    /**
+     * History widths: 4 and 6, powers of two from 8, all below L, then L itself. The short ones
+     * matter: in 5-core data most histories are short (on Scientific 43% have 4 items and 78% at
+     * most 6), and the encoder's cost grows with the width (Q = 2w + 1 interest tokens).
+     */
     static int[] widthBuckets(int maxLength) {
         List<Integer> widths = new ArrayList<>();
+        for (int w : new int[] {4, 6}) {
+            if (w < maxLength) {
+                widths.add(w);
+            }
+        }
         for (int w = 8; w < maxLength; w *= 2) {
             widths.add(w);
         }
