@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -41,9 +42,15 @@ import org.apache.flink.util.OutputTag;
  * deadline. Input 2 is the broadcast control stream: items-topic records (features and status of
  * new or changed items: the live catalog) and model updates.
  *
- * <p>Exactly-once without buffering state: the batch is flushed before each checkpoint barrier
- * ({@link #prepareSnapshotPreBarrier}) and before a watermark is forwarded. The model is used only
- * by the task thread (timers run there too).
+ * <p>Exactly-once without buffering state: the batch is flushed, and its answers emitted, before
+ * each checkpoint barrier ({@link #prepareSnapshotPreBarrier}) and before a watermark is forwarded.
+ *
+ * <p>Overlap (optional, on in the job): the model call runs on an inference thread while the task
+ * thread reads, validates and sequences the next requests; at most one call is in flight, its
+ * answers are emitted on the task thread (through the mailbox as soon as it ends, or by the next
+ * flush, barrier, watermark or item update, which wait for it). Only {@code recommend} and {@code
+ * knows} ever run at the same time; item updates and model swaps wait for the call in flight.
+ * Without overlap the task thread makes the call itself.
  *
  * <p>Hot swap: a model update is loaded and verified on a background thread while the current model
  * keeps serving; the task thread switches between two batches, then closes the old model — no batch
@@ -68,6 +75,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     private final int batchSize;
     private final long maxDelayMillis;
     private final int k;
+    private final boolean overlap;
 
     private transient BatchRecommender recommender;
     private transient ModelRef activeModel;
@@ -78,6 +86,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     private transient List<Future<BatchRecommender>> superseded;
 
     private transient ExecutorService loader;
+    private transient ExecutorService inference;
+    private transient MailboxExecutor mailbox;
+    private transient InFlight inFlight;
     private transient BroadcastState<String, CatalogItem> itemCatalog;
     private transient ListState<ModelRef> modelState;
     private transient List<SequenceUpdate> pending;
@@ -102,6 +113,18 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
      * @param k items per recommendation
      */
     public InferenceBatcher(RecommenderFactory factory, int batchSize, long maxDelayMillis, int k) {
+        this(factory, batchSize, maxDelayMillis, k, false);
+    }
+
+    /**
+     * @param overlap run the model call on an inference thread while the next batch gathers
+     */
+    public InferenceBatcher(
+            RecommenderFactory factory,
+            int batchSize,
+            long maxDelayMillis,
+            int k,
+            boolean overlap) {
         if (batchSize < 1 || maxDelayMillis < 0 || k < 1) {
             throw new IllegalArgumentException(
                     "batchSize and k must be positive and maxDelayMillis not negative");
@@ -110,6 +133,20 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         this.batchSize = batchSize;
         this.maxDelayMillis = maxDelayMillis;
         this.k = k;
+        this.overlap = overlap;
+    }
+
+    /** A batch whose model call runs on the inference thread. */
+    private static final class InFlight {
+        final List<SequenceUpdate> batch;
+        final long startNanos;
+        volatile long endNanos;
+        Future<List<Recommendations>> results;
+
+        InFlight(List<SequenceUpdate> batch, long startNanos) {
+            this.batch = batch;
+            this.startNanos = startNanos;
+        }
     }
 
     @Override
@@ -135,6 +172,19 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
                             t.setDaemon(true);
                             return t;
                         });
+        if (overlap) {
+            inference =
+                    Executors.newSingleThreadExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "inference-" + getOperatorID());
+                                t.setDaemon(true);
+                                return t;
+                            });
+            mailbox =
+                    getContainingTask()
+                            .getMailboxExecutorFactory()
+                            .createExecutor(getOperatorConfig().getChainIndex());
+        }
         var metrics = getMetricGroup();
         recommendationsOut = metrics.counter("recommendationsOut");
         unknownItems = metrics.counter("unknownHistoryItems");
@@ -212,6 +262,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
      * every broadcast record) and leaves the catalog unchanged.
      */
     private void updateItem(ControlEvent event, long timestamp) throws Exception {
+        completeInFlight(); // the recommender changes: no call may be running on it
         CatalogItem held = itemCatalog.get(event.itemId);
         if (held != null && held.updateTime > event.updateTime) {
             itemUpdatesStale.inc();
@@ -410,6 +461,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     @Override
     public void processWatermark1(Watermark mark) throws Exception {
         flush();
+        completeInFlight();
         output.emitWatermark(mark);
     }
 
@@ -420,6 +472,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
+        completeInFlight();
         super.prepareSnapshotPreBarrier(checkpointId);
     }
 
@@ -436,26 +489,87 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     public void endInput(int inputId) {
         if (inputId == 1) {
             flush();
+            completeInFlight();
         }
     }
 
     private void flush() {
+        completeInFlight();
         maybeSwap();
         if (pending.isEmpty()) {
             return;
         }
-        List<String[]> histories = new ArrayList<>(pending.size());
-        for (SequenceUpdate u : pending) {
+        List<SequenceUpdate> batch = pending;
+        pending = new ArrayList<>(batchSize);
+        List<String[]> histories = new ArrayList<>(batch.size());
+        for (SequenceUpdate u : batch) {
             histories.add(u.itemIds);
         }
+        BatchRecommender model = recommender;
         long start = System.nanoTime();
-        List<Recommendations> results = recommender.recommend(histories, k);
-        long micros = (System.nanoTime() - start) / 1_000;
-        batchSizes.update(pending.size());
+        if (!overlap) {
+            List<Recommendations> results = model.recommend(histories, k);
+            emit(batch, results, (System.nanoTime() - start) / 1_000);
+            return;
+        }
+        InFlight call = new InFlight(batch, start);
+        call.results =
+                inference.submit(
+                        () -> {
+                            try {
+                                return model.recommend(histories, k);
+                            } finally {
+                                call.endNanos = System.nanoTime();
+                                emitWhenDone(call);
+                            }
+                        });
+        inFlight = call;
+    }
+
+    /** Asks the task thread to emit {@code call}'s answers, unless something else did first. */
+    private void emitWhenDone(InFlight call) {
+        try {
+            mailbox.execute(
+                    () -> {
+                        if (inFlight == call) {
+                            completeInFlight();
+                        }
+                    },
+                    "emit recommendations");
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the task is ending; close() or endInput() waits for the call instead
+        }
+    }
+
+    /** Waits for the call in flight, if any, and emits its answers on the task thread. */
+    private void completeInFlight() {
+        InFlight call = inFlight;
+        if (call == null) {
+            return;
+        }
+        inFlight = null;
+        List<Recommendations> results;
+        try {
+            results = call.results.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the model call ran", e);
+        } catch (ExecutionException e) {
+            // as without overlap: a failing model call fails the task, which restarts and replays
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException re
+                    ? re
+                    : new IllegalStateException("the model call failed", cause);
+        }
+        emit(call.batch, results, (call.endNanos - call.startNanos) / 1_000);
+    }
+
+    private void emit(List<SequenceUpdate> batch, List<Recommendations> results, long micros) {
+        batchSizes.update(batch.size());
         inferenceMicros.update(micros);
         long now = System.currentTimeMillis();
-        for (int i = 0; i < pending.size(); i++) {
-            SequenceUpdate u = pending.get(i);
+        for (int i = 0; i < batch.size(); i++) {
+            SequenceUpdate u = batch.get(i);
             Recommendations r = results.get(i);
             Recommended out = new Recommended();
             out.userId = u.userId;
@@ -472,8 +586,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
             endToEndMillis.update(now - u.trigger.ingestTime);
             output.collect(new StreamRecord<>(out, u.trigger.eventTime));
         }
-        recommendationsOut.inc(pending.size());
-        pending.clear();
+        recommendationsOut.inc(batch.size());
         catalogSize = recommender.catalogSize();
     }
 
@@ -495,6 +608,13 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     @Override
     public void close() throws Exception {
         try {
+            if (inference != null) {
+                // a native call must not be interrupted: let it end before its model is closed
+                inference.shutdown();
+                if (!inference.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    LOG.error("A model call still runs after 5 minutes; closing anyway");
+                }
+            }
             if (loader != null) {
                 // let running loads finish (interrupting a native load is unsafe), then close them
                 loader.shutdown();

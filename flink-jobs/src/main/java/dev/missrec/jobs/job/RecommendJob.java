@@ -133,7 +133,8 @@ public final class RecommendJob {
                                         recommender,
                                         options.batchSize(),
                                         options.batchDeadline().toMillis(),
-                                        options.k()))
+                                        options.k(),
+                                        options.overlapInference()))
                         .uid("inference");
         recommended.sinkTo(recommendations).name("recommendations").uid("recommendations-sink");
 

@@ -29,6 +29,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param batchSize inference batch size ({@code inference.batch-size}, default 32)
  * @param batchDeadline longest a request waits for its batch ({@code inference.batch-deadline},
  *     default 10ms)
+ * @param overlapInference run the model call on its own thread while the task thread gathers the
+ *     next batch ({@code inference.overlap}, default true; false: the task thread waits for it)
  * @param stateTtl idle users' sequences expire after ({@code state.ttl}, default 30d; 0 = never)
  * @param allowedLateness out-of-order tolerance ({@code lateness}, default 1min)
  * @param outOfOrderness watermark bound ({@code watermark.out-of-orderness}, default 5s)
@@ -57,6 +59,7 @@ public record RecommendJobOptions(
         int maxSequenceLength,
         int batchSize,
         Duration batchDeadline,
+        boolean overlapInference,
         Duration stateTtl,
         Duration allowedLateness,
         Duration outOfOrderness,
@@ -126,6 +129,7 @@ public record RecommendJobOptions(
                         Integer.parseInt(take(m, "sequence.max-length", "50")),
                         Integer.parseInt(take(m, "inference.batch-size", "32")),
                         duration(take(m, "inference.batch-deadline", "10ms")),
+                        bool(take(m, "inference.overlap", "true")),
                         duration(take(m, "state.ttl", "30d")),
                         duration(take(m, "lateness", "1min")),
                         duration(take(m, "watermark.out-of-orderness", "5s")),
@@ -157,6 +161,13 @@ public record RecommendJobOptions(
     private static String take(Map<String, String> m, String key, String dflt) {
         String v = m.remove(key);
         return v == null ? dflt : v;
+    }
+
+    private static boolean bool(String text) {
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException("expected true or false, got " + text);
+        }
+        return Boolean.parseBoolean(text);
     }
 
     /** Parses "10ms", "5s", "1min", "2h", "30d" (Flink's duration syntax). */

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,6 +197,42 @@ class InferenceBatcherTest {
         assertThat(out.get(0).modelVersion).isEqualTo("v1");
         assertThat(out.get(0).triggerEventId).isEqualTo("e-u11");
         assertThat(out.get(0).itemIds).hasSize(2);
+    }
+
+    @Test
+    void shouldAnswerFromTheInferenceThreadThroughTheMailboxWhenOverlapping() throws Exception {
+        harness =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new InferenceBatcher(new Factory(), 2, 1_000, 2, true));
+        harness.setProcessingTime(0);
+        harness.open();
+        harness.processElement1(update("u1", 1, "a"));
+        harness.processElement1(update("u2", 2, "b")); // full: the call runs on its own thread
+        // its answers come back as a mail to the task thread, which runs it
+        harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run();
+        assertThat(harness.extractOutputValues())
+                .extracting(r -> r.userId + ":" + r.itemIds[0])
+                .containsExactly("u1:b", "u2:c");
+        assertThat(CALLS).containsExactly(2);
+    }
+
+    @Test
+    void shouldEmitTheCallInFlightBeforeABarrierAndKeepBatchesInOrder() throws Exception {
+        harness =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new InferenceBatcher(new Factory(), 2, 1_000, 2, true));
+        harness.setProcessingTime(0);
+        harness.open();
+        harness.processElement1(update("u1", 1, "a"));
+        harness.processElement1(update("u2", 2, "b")); // in flight
+        harness.processElement1(update("u3", 3, "c"));
+        harness.processElement1(update("u4", 4, "d")); // waits for the first, then in flight
+        harness.processElement1(update("u5", 5, "a")); // pending
+        harness.prepareSnapshotPreBarrier(1); // every answer out before the barrier
+        assertThat(harness.extractOutputValues())
+                .extracting(r -> r.userId)
+                .containsExactly("u1", "u2", "u3", "u4", "u5");
+        assertThat(CALLS).containsExactly(2, 2, 1);
     }
 
     @Test

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * Recommends the top-K items for a batch of user histories given in external item ids. One instance
- * is used by one thread at a time; closing it frees its native memory.
+ * is used by one thread at a time, with one exception implementations must allow: {@link #knows}
+ * may run while a {@link #recommend} call runs on another thread (the job checks the next click
+ * while the model answers the previous batch). Closing it frees its native memory.
  */
 public interface BatchRecommender extends AutoCloseable {
 
