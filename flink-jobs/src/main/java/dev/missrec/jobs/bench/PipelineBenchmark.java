@@ -344,7 +344,9 @@ public final class PipelineBenchmark {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, ratePerSecond > 0 ? "0" : "5");
+        // 5 ms, as a click producer would batch (Kafka clients default to 5 since 4.0): one
+        // request per click would cost the broker and the job a fetch per click on these 2 cores
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         dev.missrec.jobs.feed.Pacer pacer =
                 ratePerSecond > 0 ? dev.missrec.jobs.feed.Pacer.system(ratePerSecond) : null;
         p.put(ProducerConfig.ACKS_CONFIG, "all");
