@@ -136,6 +136,15 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         this.overlap = overlap;
     }
 
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(
+                r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
     /** A batch whose model call runs on the inference thread. */
     private static final class InFlight {
         final List<SequenceUpdate> batch;
@@ -165,21 +174,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         super.open();
         pending = new ArrayList<>(batchSize);
         superseded = new ArrayList<>();
-        loader =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "model-loader-" + getOperatorID());
-                            t.setDaemon(true);
-                            return t;
-                        });
+        loader = daemonThread("model-loader-" + getOperatorID());
         if (overlap) {
-            inference =
-                    Executors.newSingleThreadExecutor(
-                            r -> {
-                                Thread t = new Thread(r, "inference-" + getOperatorID());
-                                t.setDaemon(true);
-                                return t;
-                            });
+            inference = daemonThread("inference-" + getOperatorID());
             mailbox =
                     getContainingTask()
                             .getMailboxExecutorFactory()

@@ -147,6 +147,15 @@ class InferenceBatcherTest {
         return h;
     }
 
+    /** A batcher whose model calls run on its inference thread, deadline 1 s. */
+    private void openOverlapping(int batchSize) throws Exception {
+        harness =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new InferenceBatcher(new Factory(), batchSize, 1_000, 2, true));
+        harness.setProcessingTime(0);
+        harness.open();
+    }
+
     private void open(int batchSize, long maxDelay) throws Exception {
         harness = newHarness(batchSize, maxDelay);
         harness.open();
@@ -201,11 +210,7 @@ class InferenceBatcherTest {
 
     @Test
     void shouldAnswerFromTheInferenceThreadThroughTheMailboxWhenOverlapping() throws Exception {
-        harness =
-                new TwoInputStreamOperatorTestHarness<>(
-                        new InferenceBatcher(new Factory(), 2, 1_000, 2, true));
-        harness.setProcessingTime(0);
-        harness.open();
+        openOverlapping(2);
         harness.processElement1(update("u1", 1, "a"));
         harness.processElement1(update("u2", 2, "b")); // full: the call runs on its own thread
         // its answers come back as a mail to the task thread, which runs it
@@ -218,11 +223,7 @@ class InferenceBatcherTest {
 
     @Test
     void shouldEmitTheCallInFlightBeforeABarrierAndKeepBatchesInOrder() throws Exception {
-        harness =
-                new TwoInputStreamOperatorTestHarness<>(
-                        new InferenceBatcher(new Factory(), 2, 1_000, 2, true));
-        harness.setProcessingTime(0);
-        harness.open();
+        openOverlapping(2);
         harness.processElement1(update("u1", 1, "a"));
         harness.processElement1(update("u2", 2, "b")); // in flight
         harness.processElement1(update("u3", 3, "c"));
