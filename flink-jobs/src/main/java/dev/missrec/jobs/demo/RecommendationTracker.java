@@ -1,5 +1,6 @@
 package dev.missrec.jobs.demo;
 
+import dev.missrec.jobs.kafka.Consumers;
 import dev.missrec.schemas.DeadLetter;
 import dev.missrec.schemas.Recommendation;
 import dev.missrec.schemas.ScoredItem;
@@ -11,13 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads what the job committed — recommendations and dead letters, {@code read_committed}, as a
@@ -48,17 +46,10 @@ final class RecommendationTracker implements AutoCloseable {
             String recommendationsTopic,
             String deadLetterTopic,
             Set<String> newItems) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "missrec-demo-view-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(p);
+        consumer =
+                new KafkaConsumer<>(
+                        Consumers.readCommittedFromStart(
+                                bootstrap, "missrec-demo-view-" + System.nanoTime()));
         consumer.subscribe(List.of(recommendationsTopic, deadLetterTopic));
         this.recommendationsTopic = recommendationsTopic;
         this.newItems = Set.copyOf(newItems);

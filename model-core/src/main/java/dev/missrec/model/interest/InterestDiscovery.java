@@ -43,14 +43,7 @@ public final class InterestDiscovery {
             boolean torchpqCompat) {
         int n = Math.toIntExact(adaptedText.getShape().get(0));
         int d = Math.toIntExact(adaptedText.getShape().get(1));
-        if (!adaptedImage.getShape().equals(adaptedText.getShape())) {
-            throw new IllegalArgumentException(
-                    "adapted text "
-                            + adaptedText.getShape()
-                            + " and image "
-                            + adaptedImage.getShape()
-                            + " tables differ in shape");
-        }
+        requireSameShape(adaptedText, adaptedImage);
         if (n < 2) {
             throw new IllegalArgumentException("need at least one real item, got N = " + n);
         }
@@ -108,14 +101,7 @@ public final class InterestDiscovery {
         if (count == 0) {
             throw new IllegalArgumentException("no known item to discover interests from");
         }
-        if (!adaptedImage.getShape().equals(adaptedText.getShape())) {
-            throw new IllegalArgumentException(
-                    "adapted text "
-                            + adaptedText.getShape()
-                            + " and image "
-                            + adaptedImage.getShape()
-                            + " tables differ in shape");
-        }
+        requireSameShape(adaptedText, adaptedImage);
         float[] t = adaptedText.toFloatArray();
         float[] v = adaptedImage.toFloatArray();
         // (count, D) ; (count, D) -> (2 count, D): the known items' text then image points
@@ -156,5 +142,16 @@ public final class InterestDiscovery {
         float[] embeddings = new float[(fit.k() + 1) * d];
         System.arraycopy(fit.centroids(), 0, embeddings, d, fit.k() * d);
         return new InterestTables(text, image, embeddings, fit.k(), d);
+    }
+
+    private static void requireSameShape(NDArray adaptedText, NDArray adaptedImage) {
+        if (!adaptedImage.getShape().equals(adaptedText.getShape())) {
+            throw new IllegalArgumentException(
+                    "adapted text "
+                            + adaptedText.getShape()
+                            + " and image "
+                            + adaptedImage.getShape()
+                            + " tables differ in shape");
+        }
     }
 }

@@ -15,6 +15,7 @@ import dev.missrec.model.interest.InterestTokens;
 import dev.missrec.model.nn.Sequences;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -39,6 +40,16 @@ import java.util.List;
 public final class MissRecServing implements AutoCloseable {
     /** The batch shapes a ranking call pads to; larger requests are split into chunks of 128. */
     public static final int[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
+
+    /** Index into {@link #BATCH_BUCKETS} of the bucket a call of {@code size} histories pads to. */
+    private static final int[] BATCH_BUCKET_OF_SIZE =
+            new int[BATCH_BUCKETS[BATCH_BUCKETS.length - 1] + 1];
+
+    static {
+        for (int size = 1; size < BATCH_BUCKET_OF_SIZE.length; size++) {
+            BATCH_BUCKET_OF_SIZE[size] = bucketIndex(BATCH_BUCKETS, size);
+        }
+    }
 
     /**
      * Stand-in for the fixed cost of an encoder call before the warm-up measures it, in
@@ -455,7 +466,7 @@ public final class MissRecServing implements AutoCloseable {
         for (int j = 1; j <= n; j++) {
             best[j] = Double.POSITIVE_INFINITY;
             for (int i = 0; i < j; i++) {
-                double c = best[i] + cost[bucketIndex(BATCH_BUCKETS, j - i)][widthIndex[j - 1]];
+                double c = best[i] + cost[BATCH_BUCKET_OF_SIZE[j - i]][widthIndex[j - 1]];
                 if (c < best[j]) {
                     best[j] = c;
                     cut[j] = i;
@@ -464,8 +475,9 @@ public final class MissRecServing implements AutoCloseable {
         }
         List<int[]> chunks = new ArrayList<>();
         for (int j = n; j > 0; j = cut[j]) {
-            chunks.add(0, Arrays.copyOfRange(order, cut[j], j));
+            chunks.add(Arrays.copyOfRange(order, cut[j], j));
         }
+        Collections.reverse(chunks); // collected from the last cut back
         return chunks;
     }
 

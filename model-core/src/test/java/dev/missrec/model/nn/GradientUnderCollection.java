@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,7 +57,7 @@ public final class GradientUnderCollection {
                     }
                 }
             }
-            poison.size(); // the poisoned buffers stay allocated until the gradients are read
+            Reference.reachabilityFence(poison); // allocated until the gradients were read
             return out;
         }
     }
