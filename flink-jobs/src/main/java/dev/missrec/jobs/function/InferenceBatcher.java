@@ -43,14 +43,21 @@ import org.apache.flink.util.OutputTag;
  * new or changed items: the live catalog) and model updates.
  *
  * <p>Exactly-once without buffering state: the batch is flushed, and its answers emitted, before
- * each checkpoint barrier ({@link #prepareSnapshotPreBarrier}) and before a watermark is forwarded.
+ * each checkpoint barrier ({@link #prepareSnapshotPreBarrier}). A watermark does not flush: it is
+ * held back until the answers to every request that arrived before it are out, so no answer is late
+ * behind it and the batches stay as full as the deadline lets them be (watermarks come every 200 ms
+ * by default; flushing and waiting at each one cut the batches short and stalled the task thread
+ * for up to two model calls).
  *
  * <p>Overlap (optional, on in the job): the model call runs on an inference thread while the task
  * thread reads, validates and sequences the next requests; at most one call is in flight, its
- * answers are emitted on the task thread (through the mailbox as soon as it ends, or by the next
- * flush, barrier, watermark or item update, which wait for it). Only {@code recommend} and {@code
- * knows} ever run at the same time; item updates and model swaps wait for the call in flight.
- * Without overlap the task thread makes the call itself.
+ * answers are emitted on the task thread (through the mailbox as soon as it ends, or by a barrier
+ * or item update, which wait for it). While a call runs, requests gather without blocking the task
+ * thread; a batch that became due meanwhile (its deadline passed) is started as soon as the call
+ * ends, and only a full batch waits for it. So a deadline of 0 gives work-conserving batching: a
+ * request is answered alone when the model is idle, and requests that arrive during a call form the
+ * next batch. Only {@code recommend} and {@code knows} ever run at the same time; item updates and
+ * model swaps wait for the call in flight. Without overlap the task thread makes the call itself.
  *
  * <p>Hot swap: a model update is loaded and verified on a background thread while the current model
  * keeps serving; the task thread switches between two batches, then closes the old model — no batch
@@ -93,6 +100,17 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     private transient ListState<ModelRef> modelState;
     private transient List<SequenceUpdate> pending;
     private transient boolean timerPending;
+
+    /** Processing time at which the oldest pending request arrived. */
+    private transient long pendingSince;
+
+    /** Requests taken into a batch, and those answered: answers go out in arrival order. */
+    private transient long requestsTaken;
+
+    private transient long requestsAnswered;
+
+    /** Watermarks waiting for the answers to the requests that arrived before them. */
+    private transient java.util.ArrayDeque<HeldWatermark> heldWatermarks;
 
     private transient Counter recommendationsOut;
     private transient Counter unknownItems;
@@ -145,6 +163,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
                 });
     }
 
+    /** A watermark to forward once {@code answeredBefore} requests have been answered. */
+    private record HeldWatermark(long answeredBefore, Watermark mark) {}
+
     /** A batch whose model call runs on the inference thread. */
     private static final class InFlight {
         final List<SequenceUpdate> batch;
@@ -173,6 +194,7 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     public void open() throws Exception {
         super.open();
         pending = new ArrayList<>(batchSize);
+        heldWatermarks = new java.util.ArrayDeque<>();
         superseded = new ArrayList<>();
         loader = daemonThread("model-loader-" + getOperatorID());
         if (overlap) {
@@ -232,13 +254,38 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
                     REJECTED, new StreamRecord<>(unknownItem(trigger), element.getTimestamp()));
             return;
         }
+        if (pending.isEmpty()) {
+            pendingSince = getProcessingTimeService().getCurrentProcessingTime();
+        }
         pending.add(element.getValue());
+        requestsTaken++;
+        flushIfDue();
+    }
+
+    /**
+     * Starts the pending batch if it is full (waiting for the call in flight, if any) or its oldest
+     * request has waited the deadline and no call is in flight; otherwise makes sure a timer looks
+     * again at the deadline. With a call in flight, its end looks again.
+     */
+    private void flushIfDue() {
+        if (pending.isEmpty()) {
+            return;
+        }
         if (pending.size() >= batchSize) {
             flush();
+            return;
+        }
+        if (inFlight != null) {
+            return;
+        }
+        long due = pendingSince + maxDelayMillis;
+        if (getProcessingTimeService().getCurrentProcessingTime() >= due) {
+            flush();
         } else if (!timerPending) {
+            // a timer set for an earlier batch fires no later than this one's deadline and looks
+            // again; pendingSince only moves forward
             timerPending = true;
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            getProcessingTimeService().registerTimer(now + maxDelayMillis, time -> onDeadline());
+            getProcessingTimeService().registerTimer(due, time -> onDeadline());
         }
     }
 
@@ -452,14 +499,24 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
 
     private void onDeadline() {
         timerPending = false;
-        flush();
+        flushIfDue();
     }
 
     @Override
     public void processWatermark1(Watermark mark) throws Exception {
-        flush();
-        completeInFlight();
-        output.emitWatermark(mark);
+        if (requestsAnswered == requestsTaken) {
+            output.emitWatermark(mark);
+        } else {
+            heldWatermarks.addLast(new HeldWatermark(requestsTaken, mark));
+        }
+    }
+
+    /** Forwards the held watermarks whose earlier requests have all been answered. */
+    private void releaseWatermarks() {
+        while (!heldWatermarks.isEmpty()
+                && heldWatermarks.peekFirst().answeredBefore() <= requestsAnswered) {
+            output.emitWatermark(heldWatermarks.pollFirst().mark());
+        }
     }
 
     /** The control stream carries no event time: its watermarks must not hold back the output. */
@@ -531,6 +588,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
                         if (inFlight == call) {
                             completeInFlight();
                         }
+                        // what gathered during the call may be due now (also when a barrier or
+                        // an item update emitted the answers first)
+                        flushIfDue();
                     },
                     "emit recommendations");
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -584,7 +644,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
             output.collect(new StreamRecord<>(out, u.trigger.eventTime));
         }
         recommendationsOut.inc(batch.size());
+        requestsAnswered += batch.size();
         catalogSize = recommender.catalogSize();
+        releaseWatermarks();
     }
 
     /** Closes the models of finished loads (all of them, waiting, when {@code wait}). */

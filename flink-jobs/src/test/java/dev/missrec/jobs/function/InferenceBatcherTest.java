@@ -16,6 +16,7 @@ import dev.missrec.model.serve.ScorerRecommender;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -24,6 +25,7 @@ import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The batching, hot-swapping inference operator in Flink's test harness. */
 class InferenceBatcherTest {
@@ -33,6 +35,11 @@ class InferenceBatcherTest {
     static final List<Integer> CALLS = new CopyOnWriteArrayList<>();
 
     static final List<String> CLOSED = new CopyOnWriteArrayList<>();
+
+    private static final int UNLIMITED = 1 << 20;
+
+    /** While drained, every model call waits for a permit: a call held in flight. */
+    static final Semaphore CALL_PERMITS = new Semaphore(UNLIMITED);
 
     private TwoInputStreamOperatorTestHarness<SequenceUpdate, ControlEvent, Recommended> harness;
 
@@ -46,6 +53,7 @@ class InferenceBatcherTest {
         @Override
         public float[][] score(List<int[]> histories) {
             CALLS.add(histories.size());
+            CALL_PERMITS.acquireUninterruptibly();
             float[][] out = new float[histories.size()][ITEMS.length];
             for (int b = 0; b < histories.size(); b++) {
                 int[] h = histories.get(b);
@@ -136,6 +144,8 @@ class InferenceBatcherTest {
     void reset() {
         CALLS.clear();
         CLOSED.clear();
+        CALL_PERMITS.drainPermits();
+        CALL_PERMITS.release(UNLIMITED);
     }
 
     private TwoInputStreamOperatorTestHarness<SequenceUpdate, ControlEvent, Recommended> newHarness(
@@ -149,9 +159,13 @@ class InferenceBatcherTest {
 
     /** A batcher whose model calls run on its inference thread, deadline 1 s. */
     private void openOverlapping(int batchSize) throws Exception {
+        openOverlapping(batchSize, 1_000);
+    }
+
+    private void openOverlapping(int batchSize, long maxDelay) throws Exception {
         harness =
                 new TwoInputStreamOperatorTestHarness<>(
-                        new InferenceBatcher(new Factory(), batchSize, 1_000, 2, true));
+                        new InferenceBatcher(new Factory(), batchSize, maxDelay, 2, true));
         harness.setProcessingTime(0);
         harness.open();
     }
@@ -163,6 +177,7 @@ class InferenceBatcherTest {
 
     @AfterEach
     void close() throws Exception {
+        CALL_PERMITS.release(UNLIMITED); // a call held by a failed test must not hold up close()
         if (harness != null) {
             harness.close();
         }
@@ -257,16 +272,87 @@ class InferenceBatcherTest {
     }
 
     @Test
-    void shouldEmitBufferedResultsBeforeForwardingAWatermark() throws Exception {
-        open(32, 10_000);
+    void shouldHoldAWatermarkBackUntilTheAnswersBeforeItAreOut() throws Exception {
+        open(32, 10);
         harness.processElement1(update("u1", 1, "a"));
         harness.processWatermark1(new Watermark(100));
         // the control stream's watermarks are ignored: it carries no event time
         harness.processWatermark2(new Watermark(50));
+        harness.processElement1(update("u2", 2, "b")); // after the watermark
+        harness.processWatermark1(new Watermark(200));
+        // a watermark does not cut the batch short
+        assertThat(harness.getOutput()).isEmpty();
+        assertThat(CALLS).isEmpty();
+
+        harness.setProcessingTime(10); // the deadline: one call answers both
         List<Object> output = new ArrayList<>(harness.getOutput());
-        assertThat(output).hasSize(2);
+        assertThat(CALLS).containsExactly(2);
+        assertThat(output).hasSize(4);
         assertThat(output.get(0)).isInstanceOf(StreamRecord.class);
-        assertThat(output.get(1)).isEqualTo(new Watermark(100));
+        assertThat(output.get(1)).isInstanceOf(StreamRecord.class);
+        assertThat(output.subList(2, 4)).containsExactly(new Watermark(100), new Watermark(200));
+    }
+
+    @Test
+    void shouldForwardAWatermarkAtOnceWhenEveryRequestIsAnswered() throws Exception {
+        open(32, 10);
+        harness.processWatermark1(new Watermark(100));
+        harness.processElement1(update("u1", 1, "a"));
+        harness.setProcessingTime(10);
+        harness.processWatermark1(new Watermark(200));
+        List<Object> output = new ArrayList<>(harness.getOutput());
+        assertThat(output).hasSize(3);
+        assertThat(output.get(0)).isEqualTo(new Watermark(100));
+        assertThat(output.get(1)).isInstanceOf(StreamRecord.class);
+        assertThat(output.get(2)).isEqualTo(new Watermark(200));
+    }
+
+    @Test
+    @Timeout(60) // the task thread blocking on the call in flight would hang here
+    void shouldGatherRequestsWhileACallRunsAndStartThemWhenItEnds() throws Exception {
+        openOverlapping(32, 0); // deadline 0: work-conserving
+        CALL_PERMITS.drainPermits();
+        harness.processElement1(update("u1", 1, "a")); // the model is idle: starts at once
+        harness.processElement1(update("u2", 2, "b")); // due, but a call is in flight
+        harness.processElement1(update("u3", 3, "c"));
+        awaitCalls(1);
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        CALL_PERMITS.release(2);
+        harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // u1 out, u2 + u3 start
+        harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // u2 and u3 out
+        assertThat(CALLS).containsExactly(1, 2);
+        assertThat(harness.extractOutputValues())
+                .extracting(r -> r.userId)
+                .containsExactly("u1", "u2", "u3");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldStartABatchWhoseDeadlinePassedDuringACallWhenTheCallEnds() throws Exception {
+        openOverlapping(32, 10);
+        CALL_PERMITS.drainPermits();
+        harness.processElement1(update("u1", 1, "a"));
+        harness.setProcessingTime(10); // u1's deadline: its call starts and is held
+        awaitCalls(1);
+        harness.processElement1(update("u2", 2, "b"));
+        harness.setProcessingTime(20); // u2's deadline passes during the call
+        assertThat(CALLS).containsExactly(1);
+
+        CALL_PERMITS.release(2);
+        harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // u1 out, u2 starts
+        harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // u2 out
+        assertThat(CALLS).containsExactly(1, 1);
+        assertThat(harness.extractOutputValues())
+                .extracting(r -> r.userId)
+                .containsExactly("u1", "u2");
+    }
+
+    /** Waits until the inference thread has made {@code n} model calls. */
+    private static void awaitCalls(int n) throws InterruptedException {
+        while (CALLS.size() < n) {
+            Thread.sleep(5);
+        }
     }
 
     @Test
