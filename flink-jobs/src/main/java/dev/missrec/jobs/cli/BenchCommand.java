@@ -119,6 +119,15 @@ public final class BenchCommand {
         Duration latencyPhase;
 
         @Option(
+                names = "--latency-warm-up",
+                defaultValue = "20s",
+                converter = DurationConverter.class,
+                description =
+                        "Paced clicks sent before the latency is measured, while the JIT compilers"
+                                + " of the job and the broker settle (default: ${DEFAULT-VALUE}).")
+        Duration latencyWarmUp;
+
+        @Option(
                 names = "--work-dir",
                 paramLabel = "DIR",
                 defaultValue = "work/bench",
@@ -178,6 +187,7 @@ public final class BenchCommand {
                                         50,
                                         checkpointInterval,
                                         latencyPhase,
+                                        latencyWarmUp,
                                         run.resolve("flink")),
                                 out);
                 out.printf(
