@@ -99,9 +99,11 @@ public final class BenchCommand {
 
         @Option(
                 names = "--batch-deadline",
-                defaultValue = "10ms",
+                defaultValue = "0ms",
                 converter = DurationConverter.class,
-                description = "Inference batch deadline (default: ${DEFAULT-VALUE}).")
+                description =
+                        "Inference batch deadline (default: ${DEFAULT-VALUE}, the job's default:"
+                                + " work-conserving batching).")
         Duration batchDeadline;
 
         @Option(
@@ -120,7 +122,7 @@ public final class BenchCommand {
 
         @Option(
                 names = "--latency-warm-up",
-                defaultValue = "20s",
+                defaultValue = "60s",
                 converter = DurationConverter.class,
                 description =
                         "Paced clicks sent before the latency is measured, while the JIT compilers"

@@ -27,8 +27,11 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param k items per recommendation ({@code k}, default 10)
  * @param maxSequenceLength L, items kept per user ({@code sequence.max-length}, default 50)
  * @param batchSize inference batch size ({@code inference.batch-size}, default 32)
- * @param batchDeadline longest a request waits for its batch ({@code inference.batch-deadline},
- *     default 10ms)
+ * @param batchDeadline how long a request may wait for others to join its batch while the model is
+ *     idle ({@code inference.batch-deadline}; default 0ms with overlap: work-conserving, a request
+ *     is scored at once when the model is idle and those arriving during a call form the next
+ *     batch, as Triton's dynamic batcher does by default; 10ms without overlap, where 0 would score
+ *     every request alone)
  * @param overlapInference run the model call on its own thread while the task thread gathers the
  *     next batch ({@code inference.overlap}, default true; false: the task thread waits for it)
  * @param stateTtl idle users' sequences expire after ({@code state.ttl}, default 30d; 0 = never)
@@ -116,6 +119,7 @@ public record RecommendJobOptions(
                 kafka.put(key.substring("kafka.".length()), m.remove(key));
             }
         }
+        boolean overlap = bool(take(m, "inference.overlap", "true"));
         RecommendJobOptions o =
                 new RecommendJobOptions(
                         m.remove("bootstrap.servers"),
@@ -128,8 +132,8 @@ public record RecommendJobOptions(
                         Integer.parseInt(take(m, "k", "10")),
                         Integer.parseInt(take(m, "sequence.max-length", "50")),
                         Integer.parseInt(take(m, "inference.batch-size", "32")),
-                        duration(take(m, "inference.batch-deadline", "10ms")),
-                        bool(take(m, "inference.overlap", "true")),
+                        duration(take(m, "inference.batch-deadline", overlap ? "0ms" : "10ms")),
+                        overlap,
                         duration(take(m, "state.ttl", "30d")),
                         duration(take(m, "lateness", "1min")),
                         duration(take(m, "watermark.out-of-orderness", "5s")),

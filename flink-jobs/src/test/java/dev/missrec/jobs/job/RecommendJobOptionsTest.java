@@ -9,11 +9,23 @@ import org.junit.jupiter.api.Test;
 class RecommendJobOptionsTest {
 
     @Test
-    void shouldOverlapInferenceAndBatchBy32Or10msByDefault() {
+    void shouldOverlapInferenceAndBatchWorkConservingUpTo32ByDefault() {
         RecommendJobOptions o = RecommendJobOptions.fromArgs("--bootstrap.servers", "b:9092");
         assertThat(o.overlapInference()).isTrue();
         assertThat(o.batchSize()).isEqualTo(32);
-        assertThat(o.batchDeadline()).isEqualTo(Duration.ofMillis(10));
+        assertThat(o.batchDeadline()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void shouldWaitUpTo10msForABatchByDefaultWithoutOverlapAndTakeAGivenDeadline() {
+        RecommendJobOptions serial =
+                RecommendJobOptions.fromArgs(
+                        "--bootstrap.servers", "b:9092", "--inference.overlap", "false");
+        assertThat(serial.batchDeadline()).isEqualTo(Duration.ofMillis(10));
+        RecommendJobOptions given =
+                RecommendJobOptions.fromArgs(
+                        "--bootstrap.servers", "b:9092", "--inference.batch-deadline", "3ms");
+        assertThat(given.batchDeadline()).isEqualTo(Duration.ofMillis(3));
     }
 
     @Test
