@@ -48,6 +48,8 @@ class PipelineBenchITCase {
                         "300ms",
                         "--latency-phase",
                         "2s",
+                        "--latency-warm-up",
+                        "2s",
                         "--work-dir",
                         tmp.resolve("work").toString());
         assertThat(exit).isZero();
