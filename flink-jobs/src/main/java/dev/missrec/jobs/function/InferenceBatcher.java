@@ -42,22 +42,27 @@ import org.apache.flink.util.OutputTag;
  * deadline. Input 2 is the broadcast control stream: items-topic records (features and status of
  * new or changed items: the live catalog) and model updates.
  *
- * <p>Exactly-once without buffering state: the batch is flushed, and its answers emitted, before
- * each checkpoint barrier ({@link #prepareSnapshotPreBarrier}). A watermark does not flush: it is
- * held back until the answers to every request that arrived before it are out, so no answer is late
+ * <p>Exactly-once without stalling at checkpoints: a barrier neither flushes the pending batch nor
+ * waits for the call in flight. Like Flink's async I/O operator, the snapshot keeps every request
+ * not yet answered (the call in flight and the pending ones), and a restore answers them first.
+ * Their answers emitted after the barrier belong to the next checkpoint: after a failure they are
+ * in an aborted transaction (exactly-once) or repeated (at-least-once). Flushing and waiting at
+ * each barrier made the task thread stall for up to two model calls per checkpoint, and the
+ * requests queued meanwhile then came as a burst. A watermark does not flush either: it is held
+ * back until the answers to every request that arrived before it are out, so no answer is late
  * behind it and the batches stay as full as the deadline lets them be (watermarks come every 200 ms
  * by default; flushing and waiting at each one cut the batches short and stalled the task thread
  * for up to two model calls).
  *
  * <p>Overlap (optional, on in the job): the model call runs on an inference thread while the task
  * thread reads, validates and sequences the next requests; at most one call is in flight, its
- * answers are emitted on the task thread (through the mailbox as soon as it ends, or by a barrier
- * or item update, which wait for it). While a call runs, requests gather without blocking the task
- * thread; a batch that became due meanwhile (its deadline passed) is started as soon as the call
- * ends, and only a full batch waits for it. So a deadline of 0 gives work-conserving batching: a
- * request is answered alone when the model is idle, and requests that arrive during a call form the
- * next batch. Only {@code recommend} and {@code knows} ever run at the same time; item updates and
- * model swaps wait for the call in flight. Without overlap the task thread makes the call itself.
+ * answers are emitted on the task thread (through the mailbox as soon as it ends, or by an item
+ * update, which waits for it). While a call runs, requests gather without blocking the task thread;
+ * a batch that became due meanwhile (its deadline passed) is started as soon as the call ends, and
+ * only a full batch waits for it. So a deadline of 0 gives work-conserving batching: a request is
+ * answered alone when the model is idle, and requests that arrive during a call form the next
+ * batch. Only {@code recommend} and {@code knows} ever run at the same time; item updates and model
+ * swaps wait for the call in flight. Without overlap the task thread makes the call itself.
  *
  * <p>Hot swap: a model update is loaded and verified on a background thread while the current model
  * keeps serving; the task thread switches between two batches, then closes the old model — no batch
@@ -77,6 +82,9 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
                     "item-catalog", Types.STRING, TypeInformation.of(CatalogItem.class));
     private static final ListStateDescriptor<ModelRef> MODEL_STATE =
             new ListStateDescriptor<>("requested-model", TypeInformation.of(ModelRef.class));
+    private static final ListStateDescriptor<SequenceUpdate> UNANSWERED_STATE =
+            new ListStateDescriptor<>(
+                    "unanswered-requests", TypeInformation.of(SequenceUpdate.class));
 
     private final RecommenderFactory factory;
     private final int batchSize;
@@ -98,6 +106,11 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     private transient InFlight inFlight;
     private transient BroadcastState<String, CatalogItem> itemCatalog;
     private transient ListState<ModelRef> modelState;
+    private transient ListState<SequenceUpdate> unansweredState;
+
+    /** Requests restored from a snapshot, answered first once the operator is open. */
+    private transient List<SequenceUpdate> restoredRequests;
+
     private transient List<SequenceUpdate> pending;
     private transient boolean timerPending;
 
@@ -188,6 +201,12 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         for (ModelRef ref : modelState.get()) {
             requestedModel = ref;
         }
+        // split: after a rescale each subtask answers a share; the request carries its history
+        unansweredState = context.getOperatorStateStore().getListState(UNANSWERED_STATE);
+        restoredRequests = new ArrayList<>();
+        for (SequenceUpdate u : unansweredState.get()) {
+            restoredRequests.add(u);
+        }
     }
 
     @Override
@@ -242,6 +261,17 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         }
         applyCatalog(recommender);
         catalogSize = recommender.catalogSize();
+        if (!restoredRequests.isEmpty()) {
+            // answered from the mailbox, as new requests are, not while the task is still opening
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            pending.addAll(restoredRequests);
+            requestsTaken += restoredRequests.size();
+            pendingSince = now - maxDelayMillis; // due at once: they have waited already
+            timerPending = true;
+            getProcessingTimeService().registerTimer(now, time -> onDeadline());
+            LOG.info("Answering {} requests restored from a snapshot", restoredRequests.size());
+        }
+        restoredRequests = null;
     }
 
     @Override
@@ -268,14 +298,10 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
      * again at the deadline. With a call in flight, its end looks again.
      */
     private void flushIfDue() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        if (pending.size() >= batchSize) {
+        while (pending.size() >= batchSize) { // more than one batch only after a restore
             flush();
-            return;
         }
-        if (inFlight != null) {
+        if (pending.isEmpty() || inFlight != null) {
             return;
         }
         long due = pendingSince + maxDelayMillis;
@@ -524,25 +550,27 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
     public void processWatermark2(Watermark mark) {}
 
     @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        flush();
-        completeInFlight();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         modelState.clear();
         if (requestedModel != null) {
             modelState.add(requestedModel);
         }
+        // the barrier has gone downstream: whatever is not answered yet is answered after it
+        List<SequenceUpdate> unanswered = new ArrayList<>();
+        if (inFlight != null) {
+            unanswered.addAll(inFlight.batch);
+        }
+        unanswered.addAll(pending);
+        unansweredState.update(unanswered);
     }
 
     @Override
     public void endInput(int inputId) {
         if (inputId == 1) {
-            flush();
+            while (!pending.isEmpty()) {
+                flush();
+            }
             completeInFlight();
         }
     }
@@ -553,8 +581,15 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
         if (pending.isEmpty()) {
             return;
         }
-        List<SequenceUpdate> batch = pending;
-        pending = new ArrayList<>(batchSize);
+        List<SequenceUpdate> batch;
+        if (pending.size() <= batchSize) {
+            batch = pending;
+            pending = new ArrayList<>(batchSize);
+        } else {
+            // only after a restore: the rest follows in the next batches, still due
+            batch = new ArrayList<>(pending.subList(0, batchSize));
+            pending.subList(0, batchSize).clear();
+        }
         List<String[]> histories = new ArrayList<>(batch.size());
         for (SequenceUpdate u : batch) {
             histories.add(u.itemIds);

@@ -163,10 +163,18 @@ class InferenceBatcherTest {
     }
 
     private void openOverlapping(int batchSize, long maxDelay) throws Exception {
+        openOverlapping(batchSize, maxDelay, null);
+    }
+
+    private void openOverlapping(int batchSize, long maxDelay, OperatorSubtaskState restored)
+            throws Exception {
         harness =
                 new TwoInputStreamOperatorTestHarness<>(
                         new InferenceBatcher(new Factory(), batchSize, maxDelay, 2, true));
         harness.setProcessingTime(0);
+        if (restored != null) {
+            harness.initializeState(restored);
+        }
         harness.open();
     }
 
@@ -198,8 +206,13 @@ class InferenceBatcherTest {
         return new StreamRecord<>(new SequenceUpdate(user, items, trigger), time);
     }
 
+    /** Processing time of the open harness, moved forward by {@link #flushAndTake}. */
+    private long clock;
+
+    /** Moves time past every deadline, so the pending batch is answered, and takes the output. */
     private List<Recommended> flushAndTake() throws Exception {
-        harness.prepareSnapshotPreBarrier(0);
+        clock += 1_000_000;
+        harness.setProcessingTime(clock);
         List<Recommended> out = new ArrayList<>(harness.extractOutputValues());
         harness.getOutput().clear();
         return out;
@@ -237,17 +250,42 @@ class InferenceBatcherTest {
     }
 
     @Test
-    void shouldEmitTheCallInFlightBeforeABarrierAndKeepBatchesInOrder() throws Exception {
+    void shouldAnswerBatchesInArrivalOrderWhenAFullBatchWaitsForTheCallInFlight() throws Exception {
         openOverlapping(2);
         harness.processElement1(update("u1", 1, "a"));
         harness.processElement1(update("u2", 2, "b")); // in flight
         harness.processElement1(update("u3", 3, "c"));
         harness.processElement1(update("u4", 4, "d")); // waits for the first, then in flight
         harness.processElement1(update("u5", 5, "a")); // pending
-        harness.prepareSnapshotPreBarrier(1); // every answer out before the barrier
+        harness.endInput1(); // every answer out at the end of the input
         assertThat(harness.extractOutputValues())
                 .extracting(r -> r.userId)
                 .containsExactly("u1", "u2", "u3", "u4", "u5");
+        assertThat(CALLS).containsExactly(2, 2, 1);
+    }
+
+    @Test
+    @Timeout(60) // a barrier waiting for the held call would hang here
+    void shouldPassABarrierWithACallInFlightAndAnswerItsRequestsAfterARestore() throws Exception {
+        openOverlapping(2);
+        CALL_PERMITS.drainPermits();
+        harness.processElement1(update("u1", 1, "a"));
+        harness.processElement1(update("u2", 2, "b")); // full: in flight, held
+        harness.processElement1(update("u3", 3, "c")); // pending
+        awaitCalls(1);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1); // does not wait for the call
+        assertThat(harness.extractOutputValues()).isEmpty();
+        // a failure: the held call's answers are never emitted
+        CALL_PERMITS.release(UNLIMITED);
+        harness.close();
+
+        openOverlapping(2, 1_000, snapshot);
+        harness.setProcessingTime(1); // the restored requests are due at once
+        harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // u1, u2 out
+        harness.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // u3 out
+        assertThat(harness.extractOutputValues())
+                .extracting(r -> r.userId + ":" + r.itemIds[0])
+                .containsExactly("u1:b", "u2:c", "u3:d");
         assertThat(CALLS).containsExactly(2, 2, 1);
     }
 
@@ -263,12 +301,23 @@ class InferenceBatcherTest {
     }
 
     @Test
-    void shouldFlushBeforeACheckpointBarrierSoNothingBufferedIsLost() throws Exception {
+    void shouldKeepPendingRequestsInTheSnapshotAndAnswerThemAfterARestore() throws Exception {
         open(32, 10_000);
         harness.processElement1(update("u1", 1, "a"));
         harness.processElement1(update("u2", 2, "b"));
-        harness.prepareSnapshotPreBarrier(1);
-        assertThat(harness.extractOutputValues()).hasSize(2);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        assertThat(harness.extractOutputValues()).isEmpty(); // the barrier does not cut the batch
+        harness.close();
+
+        harness = newHarness(32, 10_000);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(harness.extractOutputValues()).isEmpty(); // nothing emitted while opening
+        harness.setProcessingTime(1); // due at once: they waited before the failure
+        assertThat(harness.extractOutputValues())
+                .extracting(r -> r.userId)
+                .containsExactly("u1", "u2");
+        assertThat(CALLS).containsExactly(2);
     }
 
     @Test
