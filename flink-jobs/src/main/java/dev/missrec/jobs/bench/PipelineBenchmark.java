@@ -50,8 +50,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       items), in batches of the job's batch size, one thread, after a warm-up;
  *   <li><b>warm-up</b>: one unmeasured at-least-once pass over the clicks, so that the JIT
  *       compilers of this JVM and of the broker are done with the job's code paths before anything
- *       is measured (without it the first measured phase ran 0.62–0.75× as fast as the same phase
- *       later in the run);
+ *       is measured (without it the first measured phase, at-least-once, reached 0.62–0.84 × the
+ *       engine in five runs while exactly-once, measured later, reached 0.78–1.09);
  *   <li><b>sustained throughput</b> per delivery guarantee (both before the latency phases): the
  *       clicks are written first, then a job reads the backlog; events/s = recommendations / the
  *       span of their produce times;
@@ -62,11 +62,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       measured: copies of the stream for other users (ids suffixed {@code ~warmN}). Paced load
  *       runs code paths the backlog did not (small fetches, timers, transactions at low rates), and
  *       code run once per event or per batch reaches the JIT's thresholds slowly at half load:
- *       measured on 2 cores, the C2 compilers of this JVM and of the broker took 20–40% of a core
- *       each through the first 30 s of a paced phase, and 1.5% after 60 s. A long-running job is
- *       past that; the p99 would otherwise measure it. Every click of the phase is re-stamped one
- *       second after the one before, in the order sent, so that the warm-up clicks precede the
- *       measured ones in event time too (the dataset's event times are synthesised the same way).
+ *       measured on 2 cores, the C2 compilers of this JVM and of the broker took 21–36% and 13–43%
+ *       of a core through the first 30 s of a paced phase, and 1.5% each after 60 s. A long-running
+ *       job is past that; the p99 would otherwise measure it. Every click of the phase is
+ *       re-stamped one second after the one before, in the order sent, so that the warm-up clicks
+ *       precede the measured ones in event time too (the dataset's event times are synthesised the
+ *       same way).
  * </ol>
  */
 public final class PipelineBenchmark {

@@ -46,13 +46,11 @@ import org.apache.flink.util.OutputTag;
  * waits for the call in flight. Like Flink's async I/O operator, the snapshot keeps every request
  * not yet answered (the call in flight and the pending ones), and a restore answers them first.
  * Their answers emitted after the barrier belong to the next checkpoint: after a failure they are
- * in an aborted transaction (exactly-once) or repeated (at-least-once). Flushing and waiting at
- * each barrier made the task thread stall for up to two model calls per checkpoint, and the
- * requests queued meanwhile then came as a burst. A watermark does not flush either: it is held
- * back until the answers to every request that arrived before it are out, so no answer is late
- * behind it and the batches stay as full as the deadline lets them be (watermarks come every 200 ms
- * by default; flushing and waiting at each one cut the batches short and stalled the task thread
- * for up to two model calls).
+ * in an aborted transaction (exactly-once) or repeated (at-least-once). A watermark does not flush
+ * either: it is held back until the answers to every request that arrived before it are out, so no
+ * answer is late behind it. Flushing and waiting at every barrier and every watermark (200 ms by
+ * default) stalled the task thread for up to two model calls each time; the requests queued
+ * meanwhile came as bursts, and bursts made the slowest calls.
  *
  * <p>Overlap (optional, on in the job): the model call runs on an inference thread while the task
  * thread reads, validates and sequences the next requests; at most one call is in flight, its
@@ -623,8 +621,8 @@ public class InferenceBatcher extends AbstractStreamOperator<Recommended>
                         if (inFlight == call) {
                             completeInFlight();
                         }
-                        // what gathered during the call may be due now (also when a barrier or
-                        // an item update emitted the answers first)
+                        // what gathered during the call may be due now (also when an item update
+                        // emitted the answers first)
                         flushIfDue();
                     },
                     "emit recommendations");
